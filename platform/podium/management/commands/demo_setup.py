@@ -1,0 +1,38 @@
+"""Create the demo challenge, demo participants with API tokens, and their predictions files."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from rest_framework.authtoken.models import Token
+
+from challenges.bundles import import_bundle
+from challenges.demo import DEMO_MODELS, DEMO_SLUG, build_bundle, write_entries
+from challenges.models import Challenge
+
+
+class Command(BaseCommand):
+    help = "Load the demo challenge (breast cancer) and prepare demo participants' entries."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", default=str(settings.VAR_DIR / "demo"), help="folder for the bundle and entries")
+
+    def handle(self, out, **options):
+        out = Path(out)
+        bundle = build_bundle(out / "bundle")
+        challenge = Challenge.objects.filter(slug=DEMO_SLUG).first() or import_bundle(bundle)
+        phase = challenge.phases.get(slug="test")
+        files = write_entries(bundle, out / "entries")
+        User = get_user_model()
+        users = {}
+        for name, (method, _) in DEMO_MODELS.items():
+            user, created = User.objects.get_or_create(username=name)
+            if created:
+                user.set_password(f"{name}-demo-password")
+                user.save()
+            users[name] = {"token": Token.objects.get_or_create(user=user)[0].key, "file": str(files[name]), "method": method}
+        manifest = {"phase": phase.pk, "challenge": challenge.slug, "phase_slug": phase.slug, "participants": users}
+        (out / "entries.json").write_text(json.dumps(manifest, indent=2))
+        self.stdout.write(json.dumps(manifest))
