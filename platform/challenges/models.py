@@ -1,9 +1,11 @@
-"""Challenges, their phases and the cases of each phase."""
+"""Challenges, their phases, cases and data files. People (registrations, teams) are in `people.py`."""
 
 from functools import cached_property
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.utils import timezone
 
 
 def private_storage():
@@ -14,6 +16,10 @@ class Challenge(models.Model):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="Markdown")
+    terms = models.TextField(blank=True, help_text="terms of participation (data-use agreement), Markdown")
+    requires_approval = models.BooleanField(default=False, help_text="organizers approve each registration")
+    organizers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="organized_challenges", blank=True)
+    bundle_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -24,24 +30,56 @@ class Challenge(models.Model):
 
 
 class Phase(models.Model):
-    """One phase of a challenge: a task type, its cases, hidden ground truth and how entries are scored."""
+    """One phase of a challenge: task type, cases, hidden ground truth, scoring, limits and dates."""
 
     class TaskType(models.TextChoices):
         BINARY = "binary", "binary classification"
+        MULTICLASS = "multiclass", "multiclass classification"
+        REGRESSION = "regression", "regression"
+        SEGMENTATION = "segmentation", "segmentation"
+
+    class SubmissionKinds(models.TextChoices):
+        PREDICTIONS = "predictions", "prediction files"
+        CONTAINER = "container", "container images"
+        BOTH = "both", "prediction files and container images"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "public"
+        PRIVATE_UNTIL_END = "private_until_end", "private until the phase ends"
+        HIDDEN = "hidden", "hidden"
+
+    class Ranking(models.TextChoices):
+        AGGREGATE_MEAN = "aggregate-then-rank", "aggregate then rank"
+        AGGREGATE_MEDIAN = "aggregate-median-then-rank", "aggregate (median) then rank"
+        RANK_THEN_AGGREGATE = "rank-then-aggregate", "rank then aggregate"
+        TEST_THEN_RANK = "test-then-rank", "test then rank"
 
     challenge = models.ForeignKey(Challenge, related_name="phases", on_delete=models.CASCADE)
     slug = models.SlugField()
     title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
     task_type = models.CharField(max_length=32, choices=TaskType.choices)
+    task_options = models.JSONField(default=dict, blank=True, help_text="task settings: classes, labels, spacing ...")
     metrics = models.JSONField(default=list, help_text="metric names; the first is the primary metric")
+    ranking = models.CharField(max_length=32, choices=Ranking.choices, default=Ranking.AGGREGATE_MEAN)
     ground_truth = models.FileField(storage=private_storage, upload_to="ground-truth/")
+    ground_truth_name = models.CharField(max_length=300, blank=True, help_text="file name in the bundle")
     bootstrap_resamples = models.PositiveIntegerField(default=1000)
     seed = models.PositiveIntegerField(default=1234)
+    submission_kinds = models.CharField(max_length=16, choices=SubmissionKinds.choices, default=SubmissionKinds.PREDICTIONS)
+    limit_per_day = models.PositiveIntegerField(default=5, help_text="submissions per team per UTC day (0: none)")
+    limit_total = models.PositiveIntegerField(default=100, help_text="submissions per team in all (0: none)")
+    limit_concurrent = models.PositiveIntegerField(default=2, help_text="unfinished submissions per team at once")
+    time_limit_s = models.PositiveIntegerField(default=1200, help_text="wall-time limit of a container run")
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    leaderboard_visibility = models.CharField(max_length=24, choices=Visibility.choices, default=Visibility.PUBLIC)
+    publish_per_case = models.BooleanField(default=False, help_text="show per-case scores to participants")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         unique_together = [("challenge", "slug")]
-        ordering = ["challenge", "created_at"]
+        ordering = ["challenge", "opens_at", "created_at"]
 
     def __str__(self):
         return f"{self.challenge.slug}/{self.slug}"
@@ -59,6 +97,13 @@ class Phase(models.Model):
     @cached_property
     def case_ids(self) -> tuple[str, ...]:
         return tuple(self.cases.order_by("order").values_list("case_id", flat=True))
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (self.opens_at is None or self.opens_at <= now) and (self.closes_at is None or now < self.closes_at)
+
+    def has_ended(self, now=None) -> bool:
+        return self.closes_at is not None and (now or timezone.now()) >= self.closes_at
 
     def read_truth(self):
         """The hidden ground truth, aligned to this phase's case order (organizers and workers only)."""
@@ -85,3 +130,28 @@ class Case(models.Model):
 
     def __str__(self):
         return self.case_id
+
+
+class DataFile(models.Model):
+    """A file participants may download once registered: training data or a phase's public inputs."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", "training data"
+        PUBLIC_INPUT = "public_input", "public inputs"
+
+    challenge = models.ForeignKey(Challenge, related_name="data_files", on_delete=models.CASCADE)
+    phase = models.ForeignKey(Phase, related_name="data_files", on_delete=models.CASCADE, null=True, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(max_length=300, help_text="path in the bundle")
+    file = models.FileField(storage=private_storage, upload_to="data/")
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["challenge", "name"]
+        unique_together = [("challenge", "name")]
+
+    def __str__(self):
+        return self.name
+
+
+from .people import Invitation, Registration, Team, TeamMembership  # noqa: E402,F401  (models of this app)

@@ -41,14 +41,35 @@ def upload_path(instance, filename):
     return f"submissions/phase-{instance.phase_id}/{timezone.now():%Y%m%d-%H%M%S}-{filename}"
 
 
+class FailureCause(models.TextChoices):
+    NONE = "", "none"
+    PARTICIPANT = "participant", "the submission"  # counts against the team's limits
+    PLATFORM = "platform", "the platform"  # never counts against the team's limits
+
+
 class Submission(models.Model):
+    class Kind(models.TextChoices):
+        PREDICTIONS = "predictions", "prediction file"
+        CONTAINER = "container", "container image"
+
     phase = models.ForeignKey(Phase, related_name="submissions", on_delete=models.CASCADE)
     creator = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="submissions", on_delete=models.PROTECT)
+    team = models.ForeignKey("challenges.Team", related_name="submissions", null=True, blank=True, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PREDICTIONS)
     file = models.FileField(storage=private_storage, upload_to=upload_path)
     method_description = models.TextField(blank=True)
+    code_url = models.URLField(blank=True)
+    paper_url = models.URLField(blank=True)
     is_baseline = models.BooleanField(default=False)
+    is_final = models.BooleanField(default=False, help_text="the team's chosen entry for the leaderboard")
+    hidden_reason = models.TextField(blank=True, help_text="set by organizers: hidden from the leaderboard")
+    disqualified_reason = models.TextField(blank=True, help_text="set by organizers: disqualified")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     error_message = models.TextField(blank=True)
+    failure_cause = models.CharField(max_length=12, choices=FailureCause.choices, default=FailureCause.NONE, blank=True)
+    deadline_at = models.DateTimeField(null=True, blank=True, help_text="a job still unfinished then is failed")
+    # Per-case metric values and counts (segmentation), an .npz written by the scoring task.
+    per_case = models.FileField(storage=private_storage, upload_to="per-case/", blank=True)
     # Predictions aligned to the phase's case order (float64 .npy), written by the scoring task.
     predictions = models.FileField(storage=private_storage, upload_to="predictions/", blank=True)
     scores = models.JSONField(default=dict, blank=True)
