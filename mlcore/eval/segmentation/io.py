@@ -84,6 +84,10 @@ class LabelMap:
     geometry: Geometry
 
 
+def _plain(matrix: np.ndarray) -> tuple[tuple[float, ...], ...]:
+    return tuple(tuple(float(x) for x in row) for row in np.asarray(matrix).round(6))
+
+
 def _as_labels(array: np.ndarray, path) -> np.ndarray:
     array = np.asarray(array)
     while array.ndim > 3 and array.shape[-1] == 1:
@@ -107,11 +111,11 @@ def _read_nifti(path) -> LabelMap:
     img = nib.load(os.fspath(path))
     array = _as_labels(np.asanyarray(img.dataobj), path)
     ndim = array.ndim
-    zooms = tuple(float(z) for z in img.header.get_zooms()[:ndim])
+    zooms = tuple(round(float(z), 6) for z in img.header.get_zooms()[:ndim])
     affine = np.asarray(img.affine, dtype=float)
     rot = affine[:3, :3] / np.where(np.linalg.norm(affine[:3, :3], axis=0) > 0, np.linalg.norm(affine[:3, :3], axis=0), 1.0)
     direction = rot[:ndim, :ndim] if ndim == 2 else rot
-    return LabelMap(array, Geometry(array.shape, zooms, tuple(map(tuple, direction.round(6)))))
+    return LabelMap(array, Geometry(array.shape, zooms, _plain(direction)))
 
 
 def _read_itk(path) -> LabelMap:
@@ -126,7 +130,7 @@ def _read_itk(path) -> LabelMap:
     lps = np.asarray(img.GetDirection(), dtype=float).reshape(ndim, ndim)
     flip = np.diag([-1.0, -1.0, 1.0][:ndim])  # ITK world is LPS; RAS flips x and y
     direction = flip @ lps
-    return LabelMap(array, Geometry(array.shape, tuple(float(s) for s in img.GetSpacing()), tuple(map(tuple, direction.round(6)))))
+    return LabelMap(array, Geometry(array.shape, tuple(float(s) for s in img.GetSpacing()), _plain(direction)))
 
 
 def _read_numpy(path, spacing) -> LabelMap:

@@ -1,0 +1,140 @@
+"""SegmentationTask: reading, validation that reports every problem, per-case scores and counts."""
+
+import zipfile
+
+import numpy as np
+import pytest
+
+from mlcore.eval import InvalidInput, get_task
+from mlcore.eval.segmentation import evaluate_folders, score_case
+from mlcore.eval.segmentation.results import SegmentationScores
+from mlcore.eval.segmentation.scoring import COUNT_NAMES
+from mlcore.eval.segmentation.task import SegmentationTask
+
+
+def cube(shape, lo, hi, label=1):
+    a = np.zeros(shape, dtype=np.uint8)
+    a[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]] = label
+    return a
+
+
+@pytest.fixture
+def phase(tmp_path, write_nifti, write_itk):
+    """Three reference cases (NIfTI) and a good prediction folder (MHA) with known overlaps."""
+    refs, preds = tmp_path / "refs", tmp_path / "preds"
+    refs.mkdir()
+    preds.mkdir()
+    shape = (16, 14, 10)
+    truth = {"c1": cube(shape, (2, 2, 2), (8, 8, 6)), "c2": cube(shape, (4, 4, 2), (10, 10, 8)),
+             "c3": cube(shape, (1, 1, 1), (5, 5, 5)) + cube(shape, (9, 9, 5), (12, 12, 8), 2)}
+    guess = {"c1": cube(shape, (2, 2, 2), (8, 8, 6)), "c2": cube(shape, (5, 4, 2), (10, 10, 8)),
+             "c3": cube(shape, (1, 1, 1), (5, 5, 4))}
+    for case, arr in truth.items():
+        write_nifti(refs / f"{case}.nii.gz", arr)
+    for case, arr in guess.items():
+        write_itk(preds / f"{case}.mha", arr)
+    return refs, preds, truth, guess
+
+
+def test_get_task_gives_segmentation():
+    assert isinstance(get_task("segmentation"), SegmentationTask)
+
+
+def test_scores_and_counts_per_case(phase):
+    refs, preds, truth, guess = phase
+    task = SegmentationTask(tolerance_mm=2.0)
+    gt = task.read_truth(refs)
+    assert gt.case_ids == ("c1", "c2", "c3") and gt.labels == (1, 2)
+    pred = task.read_predictions(preds, gt.case_ids, gt)
+    scores = task.score_cases(gt, pred)
+    assert scores.values["dice"].shape == (3, 2)
+    # c2: reference 6*6*6 = 216 voxels, prediction 5*6*6 = 180 inside it: Dice = 360/396
+    assert scores.values["dice"][1, 0] == pytest.approx(360 / 396)
+    assert scores.counts["tp"][1, 0] == 180 and scores.counts["fn"][1, 0] == 36 and scores.counts["fp"][1, 0] == 0
+    voxel = 0.8 * 0.9 * 2.5
+    assert scores.counts["reference_volume_mm3"][1, 0] == pytest.approx(216 * voxel)
+    # label 2 only in c3's reference: c1 and c2 both empty (Dice 1), c3 prediction empty (Dice 0)
+    assert list(scores.values["dice"][:, 1]) == [1.0, 1.0, 0.0]
+    assert scores.counts["lesion_fn"][2, 1] == 1
+    # the one entry point: identical to scoring the arrays directly with the header spacing
+    direct = score_case(truth["c3"], guess["c3"], (0.8, 0.9, 2.5), labels=(1, 2))
+    for m in direct.values:
+        np.testing.assert_allclose(scores.values[m][2], direct.values[m])
+    # global Dice from counts vs the mean of per-case Dice
+    tp, fp, fn = (scores.counts[k] for k in ("tp", "fp", "fn"))
+    expected_global = np.mean([2 * tp[:, k].sum() / (2 * tp[:, k].sum() + fp[:, k].sum() + fn[:, k].sum()) for k in range(2)])
+    assert task.score(gt, scores, "global_dice") == pytest.approx(expected_global)
+    assert task.score(gt, scores, "dice") == pytest.approx(scores.values["dice"].mean())
+
+
+def test_arrays_round_trip(phase, tmp_path):
+    refs, preds, _, _ = phase
+    task = SegmentationTask()
+    gt = task.read_truth(refs)
+    scores = task.score_cases(gt, task.read_predictions(preds, gt.case_ids, gt))
+    np.savez(tmp_path / "scores.npz", **scores.to_arrays())
+    with np.load(tmp_path / "scores.npz") as z:
+        back = SegmentationScores.from_arrays(z)
+    assert back.case_ids == scores.case_ids and back.labels == scores.labels
+    assert set(back.counts) == set(COUNT_NAMES)
+    for m in scores.values:
+        np.testing.assert_array_equal(back.values[m], scores.values[m])
+
+
+def test_every_problem_reported_at_once(phase, tmp_path, write_nifti):
+    refs, _, truth, _ = phase
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    write_nifti(bad / "c1.nii.gz", truth["c1"] * 3)                    # label 3 unknown
+    write_nifti(bad / "c2.nii.gz", truth["c2"], spacing=(1, 1, 1))     # spacing differs
+    np.save(bad / "c2.npy", truth["c2"])                              # second file for c2
+    (bad / "c9.nii.gz").write_bytes(b"not an image")                   # extra (not read)
+    (bad / "c3.nii.gz").write_bytes(b"not an image either")            # unreadable
+    (bad / "notes.txt").write_text("hi")                               # unsupported
+    task = SegmentationTask()
+    gt = task.read_truth(refs)
+    result, problems = task.validate_predictions(bad, gt.case_ids, gt)
+    assert result is None
+    codes = {p.code: p for p in problems}
+    assert set(codes) == {"unsupported_file", "duplicate_cases", "extra_cases", "unreadable_file", "unknown_labels"}
+    assert codes["unreadable_file"].case_ids == ("c3",) and "c3.nii.gz cannot be read" in codes["unreadable_file"].message
+    assert codes["duplicate_cases"].case_ids == ("c2",)
+    assert codes["extra_cases"].case_ids == ("c9",)
+    assert "label value(s) [3]" in codes["unknown_labels"].message
+
+
+def test_geometry_mismatch_names_both_geometries(phase, tmp_path, write_nifti):
+    refs, _, truth, _ = phase
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    write_nifti(bad / "c1.nii.gz", truth["c1"], spacing=(1, 1, 1))
+    write_nifti(bad / "c2.nii.gz", truth["c2"], flip_x=True)
+    write_nifti(bad / "c3.nii.gz", truth["c3"][:, :, :9])
+    task = SegmentationTask()
+    gt = task.read_truth(refs)
+    with pytest.raises(InvalidInput) as err:
+        task.read_predictions(bad, gt.case_ids, gt)
+    messages = {p.case_ids[0]: p.message for p in err.value.problems}
+    assert "(spacing)" in messages["c1"] and "spacing (1, 1, 1) mm" in messages["c1"] and "spacing (0.8, 0.9, 2.5) mm" in messages["c1"]
+    assert "(orientation)" in messages["c2"] and "orientation RPS" in messages["c2"] and "orientation LPS" in messages["c2"]
+    assert "(shape)" in messages["c3"] and "(16, 14, 9)" in messages["c3"] and "(16, 14, 10)" in messages["c3"]
+
+
+def test_zip_predictions_and_evaluate_folders(phase, tmp_path):
+    refs, preds, _, _ = phase
+    archive = tmp_path / "entry.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in sorted(preds.iterdir()):
+            z.write(f, f"submission/{f.name}")
+        z.writestr("__MACOSX/._c1.mha", b"junk")
+    frame = evaluate_folders(refs, {"folder": preds, "zip": archive}, metrics=["dice", "hd95"], tolerance_mm=2.0)
+    assert len(frame) == 2 * 3 * 2
+    by_entry = frame.set_index(["entry", "case_id", "label"])
+    np.testing.assert_allclose(by_entry.loc["zip"][["dice", "hd95", "tp"]], by_entry.loc["folder"][["dice", "hd95", "tp"]])
+    assert by_entry.loc[("folder", "c2", 1), "dice"] == pytest.approx(360 / 396)
+
+
+def test_configured_labels_refuse_other_values(phase):
+    refs, _, _, _ = phase
+    with pytest.raises(InvalidInput, match=r"label value\(s\) \[2\]"):
+        SegmentationTask(labels={1: "organ"}).read_truth(refs)
