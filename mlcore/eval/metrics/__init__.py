@@ -1,11 +1,25 @@
-"""Metrics: plain array functions first, with `Metric` records that state direction and range."""
+"""Metrics: plain array functions first, with `Metric` records that state direction, range and the
+CaseStatistic the bootstrap engine resamples."""
 
 from .base import Metric
-from .classification import roc_auc
+from .binary import BINARY_METRICS, binary_metric
+from .classification import (
+    average_precision,
+    brier_score,
+    brier_skill_score,
+    check_probabilities,
+    expected_calibration_error,
+    log_loss,
+    roc_auc,
+    select_threshold,
+    sensitivity_at_specificity,
+    specificity_at_sensitivity,
+)
+from .registry_multiclass import MULTICLASS_METRICS
+from .registry_regression import REGRESSION_METRICS
 
-BINARY_METRICS = {
-    "auc": Metric("auc", roc_auc, higher_is_better=True, range=(0.0, 1.0), undefined="nan when a class is absent",
-                  description="area under the ROC curve, ties as midranks"),
-}
-
-__all__ = ["Metric", "roc_auc", "BINARY_METRICS"]
+__all__ = [
+    "Metric", "BINARY_METRICS", "MULTICLASS_METRICS", "REGRESSION_METRICS", "binary_metric", "roc_auc",
+    "average_precision", "brier_score", "brier_skill_score", "check_probabilities", "expected_calibration_error",
+    "log_loss", "select_threshold", "sensitivity_at_specificity", "specificity_at_sensitivity",
+]

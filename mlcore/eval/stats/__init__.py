@@ -1,0 +1,1 @@
+"""Statistics: the paired bootstrap engine, intervals, paired tests, multiplicity corrections."""
