@@ -2,7 +2,7 @@
 
 Images come back as ``(array, meta)``: ``array`` indexed (X, Y, Z) (nibabel's order; SimpleITK's
 (Z, Y, X) arrays are transposed), and ``meta`` a JSON-able dict with ``spacing`` (mm per voxel along
-X, Y, Z), ``affine`` (4 x 4, voxel index -> RAS+ world mm, the NIfTI convention) and ``source``.
+X, Y, Z), ``affine`` (4 x 4, voxel index -> RAS+ world mm, the NIfTI convention), ``shape`` and ``source``.
 SimpleITK's LPS geometry is converted to RAS by negating the first two world axes. nibabel and
 SimpleITK are imported inside the functions that need them.
 """
@@ -40,7 +40,7 @@ def read_image(path) -> tuple[np.ndarray, dict]:
         img = nib.load(path)
         array = np.asanyarray(img.dataobj)
         spacing = [float(z) for z in img.header.get_zooms()[:3]]
-        return array, {"spacing": spacing, "affine": img.affine.tolist(), "source": path}
+        return array, {"spacing": spacing, "affine": img.affine.tolist(), "shape": list(array.shape), "source": path}
     import SimpleITK as sitk
 
     return _from_sitk(sitk.ReadImage(path), path)
@@ -78,7 +78,7 @@ def _from_sitk(image, source: str) -> tuple[np.ndarray, dict]:
         raise ValueError(f"{source}: expected a 3D image, found {image.GetDimension()}D")
     array = sitk.GetArrayFromImage(image).transpose(2, 1, 0)
     return np.ascontiguousarray(array), {"spacing": [float(s) for s in image.GetSpacing()],
-                                         "affine": sitk_affine(image).tolist(), "source": source}
+                                         "affine": sitk_affine(image).tolist(), "shape": list(array.shape), "source": source}
 
 
 def write_nifti(path, array, affine=None) -> Path:
