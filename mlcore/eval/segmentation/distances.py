@@ -136,7 +136,9 @@ def assd(sd: SurfaceDistances) -> float:
     """Average symmetric surface distance (mm): the mean over both boundaries' voxels together."""
     if not sd.defined:
         return float("nan")
-    total = sd.pred_weights @ sd.pred_to_ref + sd.ref_weights @ sd.ref_to_pred
+    if not sd.area_weighted:
+        return float((sd.pred_to_ref.sum() + sd.ref_to_pred.sum()) / (sd.pred_to_ref.size + sd.ref_to_pred.size))
+    total = np.dot(sd.pred_weights, sd.pred_to_ref) + np.dot(sd.ref_weights, sd.ref_to_pred)
     return float(total / (sd.pred_weights.sum() + sd.ref_weights.sum()))
 
 
@@ -144,8 +146,10 @@ def masd(sd: SurfaceDistances) -> float:
     """Mean average surface distance (mm): the mean of the two directed mean distances."""
     if not sd.defined:
         return float("nan")
-    a = sd.pred_weights @ sd.pred_to_ref / sd.pred_weights.sum()
-    b = sd.ref_weights @ sd.ref_to_pred / sd.ref_weights.sum()
+    if not sd.area_weighted:
+        return float((sd.pred_to_ref.mean() + sd.ref_to_pred.mean()) / 2.0)
+    a = np.dot(sd.pred_weights, sd.pred_to_ref) / sd.pred_weights.sum()
+    b = np.dot(sd.ref_weights, sd.ref_to_pred) / sd.ref_weights.sum()
     return float((a + b) / 2.0)
 
 
@@ -158,5 +162,8 @@ def nsd(sd: SurfaceDistances, tolerance_mm: float) -> float:
     if not sd.defined:
         return float("nan")
     limit = tolerance_mm * (1.0 + NSD_RELATIVE_SLACK)
-    good = sd.pred_weights @ (sd.pred_to_ref <= limit) + sd.ref_weights @ (sd.ref_to_pred <= limit)
+    if not sd.area_weighted:
+        good = np.count_nonzero(sd.pred_to_ref <= limit) + np.count_nonzero(sd.ref_to_pred <= limit)
+        return float(good / (sd.pred_to_ref.size + sd.ref_to_pred.size))
+    good = np.dot(sd.pred_weights, sd.pred_to_ref <= limit) + np.dot(sd.ref_weights, sd.ref_to_pred <= limit)
     return float(good / (sd.pred_weights.sum() + sd.ref_weights.sum()))

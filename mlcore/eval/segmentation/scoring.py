@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 import numpy as np
 from scipy import ndimage
@@ -106,11 +107,19 @@ def _squeeze(reference, prediction, spacing):
     return reference.reshape(shape), prediction.reshape(shape), spacing[keep]
 
 
-def _boxes(label_map: np.ndarray, max_label: int):
+def _boxes(label_map: np.ndarray) -> list:
+    """Bounding box of each label 1..max (None where absent), one pass over the map."""
     a = label_map.view(np.uint8) if label_map.dtype == bool else label_map
     if not np.issubdtype(a.dtype, np.integer):
         a = a.astype(np.int64)
-    return ndimage.find_objects(a, max_label=max_label)
+    return ndimage.find_objects(a) if a.size else []
+
+
+def _surface_values(sd, metrics, options: ScoringOptions) -> dict[str, float]:
+    """Only the requested surface metrics (each reads the same two distance arrays)."""
+    fns = {"hausdorff": dist.hausdorff, "hd95": lambda s: dist.hausdorff_percentile(s, options.hd_percentile),
+           "assd": dist.assd, "masd": dist.masd, "nsd": lambda s: dist.nsd(s, options.tolerance_mm)}
+    return {m: fns[m](sd) for m in metrics if m in fns}
 
 
 def score_case(reference, prediction, spacing=None, labels=None, metrics=None,
@@ -129,14 +138,15 @@ def score_case(reference, prediction, spacing=None, labels=None, metrics=None,
         raise ValueError(f"reference shape {reference.shape} differs from prediction shape {prediction.shape}")
     spacing = np.ones(reference.ndim) if spacing is None else np.broadcast_to(np.asarray(spacing, float), (reference.ndim,))
     reference, prediction, spacing = _squeeze(reference, prediction, np.asarray(spacing, float))
+    ref_boxes, pred_boxes = _boxes(reference), _boxes(prediction)
     if labels is None:
-        labels = sorted(labels_present(reference) | labels_present(prediction))
+        labels = [i + 1 for i, (r, p) in enumerate(zip_longest(ref_boxes, pred_boxes)) if r is not None or p is not None]
     labels = tuple(int(v) for v in labels)
     diagonal = float(np.sqrt(np.sum(((np.array(reference.shape) - 1) * spacing) ** 2)))
     voxel_mm3 = float(np.prod(spacing))
-    max_label = max(labels, default=0)
-    ref_boxes = _boxes(reference, max_label) if max_label > 0 else []
-    pred_boxes = _boxes(prediction, max_label) if max_label > 0 else []
+    n_boxes = max(labels, default=0)
+    ref_boxes = list(ref_boxes) + [None] * (n_boxes - len(ref_boxes))
+    pred_boxes = list(pred_boxes) + [None] * (n_boxes - len(pred_boxes))
     need_surface = any(m in SURFACE_METRICS for m in metrics)
     need_lesions = any(m in LESION_METRICS for m in metrics)
     values = {m: np.full(len(labels), np.nan) for m in metrics}
@@ -161,8 +171,7 @@ def score_case(reference, prediction, spacing=None, labels=None, metrics=None,
             counts[name][i] = v
         if need_surface:
             sd = dist.surface_distances_cropped(ref_m, pred_m, spacing, options.area_weighted)
-            raw.update(hausdorff=dist.hausdorff(sd), hd95=dist.hausdorff_percentile(sd, options.hd_percentile),
-                       assd=dist.assd(sd), masd=dist.masd(sd), nsd=dist.nsd(sd, options.tolerance_mm))
+            raw.update(_surface_values(sd, metrics, options))
         if need_lesions:
             lc = les.lesion_counts(ref_m, pred_m, options.connectivity, options.min_overlap_voxels,
                                    options.min_overlap_fraction)
