@@ -37,7 +37,7 @@ def _applicable_tests(task: Task, metric, requested) -> list[str]:
         out.append("delong")
     if metric.correct is not None and (auto or "mcnemar" in requested):
         out.append("mcnemar")
-    if metric.per_case is not None and (auto or "wilcoxon" in requested):
+    if metric.per_case is not None and metric.correct is None and (auto or "wilcoxon" in requested):
         out.append("wilcoxon")
     if auto or "bootstrap" in requested:
         out.append("bootstrap")

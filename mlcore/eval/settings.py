@@ -28,7 +28,7 @@ class BootstrapSettings:
 @dataclass(frozen=True)
 class TestSettings:
     """tests: which paired tests to report (``auto``: every test that applies to a metric: DeLong for AUC,
-    McNemar for accuracy, Wilcoxon for per-case means, paired bootstrap for all). correction: ``holm``,
+    McNemar for accuracy, Wilcoxon for other per-case means, paired bootstrap for all). correction: ``holm``,
     ``bonferroni``, ``bh`` or ``none``, applied per metric and test over all pairs. alpha: significance
     level of verdicts (tie groups, test-then-rank, the significance map)."""
 

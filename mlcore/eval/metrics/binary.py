@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..resampling import SumsStatistic
-from ..stats.statistics import AUCStatistic, LevelStatistic
 from . import classification as c
 from . import confusion as cm
 from . import levels as lv
 from .base import Metric
+from .rank_statistics import AUCStatistic, LevelStatistic
 
 _THRESHOLD_FORMULAS = {
     "sensitivity": (cm.sensitivity_from_counts, (0.0, 1.0), True, "nan without positives"),

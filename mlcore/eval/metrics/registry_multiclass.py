@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..resampling import SumsStatistic
-from ..stats.statistics import OvrAUCStatistic
 from . import multiclass as mc
 from .base import Metric
+from .rank_statistics import OvrAUCStatistic
 
 
 def _confusion_statistic(formula):

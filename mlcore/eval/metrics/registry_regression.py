@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..resampling import SumsStatistic
-from ..stats.statistics import SpearmanStatistic
 from . import regression as rg
 from .base import Metric
+from .rank_statistics import SpearmanStatistic
 
 
 def _sums(formula):

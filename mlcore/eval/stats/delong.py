@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import ndtr, ndtri
 
-from .statistics import AUCStatistic
+from ..metrics.rank_statistics import AUCStatistic
 
 ALTERNATIVES = ("two-sided", "greater", "less")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from ..metrics.levels import level_counts, score_levels
+from .levels import level_counts, score_levels
 
 
 class AUCStatistic:
@@ -39,12 +39,12 @@ class AUCStatistic:
     def replicates(self, weights: np.ndarray) -> np.ndarray:
         w = np.asarray(weights)
         w = np.ascontiguousarray(w, dtype=np.int32 if np.issubdtype(w.dtype, np.integer) else float)
-        from . import kernels
+        from ..stats import kernels
 
         return kernels.auc_from_weights(w, self.order, self.code)
 
     def replicates_from_plan(self, plan, r0: int, r1: int) -> np.ndarray:
-        from . import kernels
+        from ..stats import kernels
 
         return kernels.auc_fused(plan.key, r0, r1, plan.stratum_ptr, plan.slot_of_case[self.order], self.code)
 

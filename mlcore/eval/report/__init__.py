@@ -1,0 +1,1 @@
+"""Reports: plotly figures of an Evaluation and a self-contained HTML export."""
