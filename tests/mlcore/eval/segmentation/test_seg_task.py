@@ -138,3 +138,15 @@ def test_configured_labels_refuse_other_values(phase):
     refs, _, _, _ = phase
     with pytest.raises(InvalidInput, match=r"label value\(s\) \[2\]"):
         SegmentationTask(labels={1: "organ"}).read_truth(refs)
+
+
+def test_missing_cases_listed(phase, tmp_path, write_itk):
+    refs, _, truth, _ = phase
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    write_itk(partial / "c2.mha", truth["c2"])
+    task = SegmentationTask()
+    gt = task.read_truth(refs)
+    _, problems = task.validate_predictions(partial, gt.case_ids, gt)
+    assert [(p.code, p.case_ids) for p in problems] == [("missing_cases", ("c1", "c3"))]
+    assert problems[0].message == "expected 3 predicted label maps, found 1; missing: c1, c3"
