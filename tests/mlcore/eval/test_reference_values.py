@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from mlcore.eval.metrics import roc_auc
+from mlcore.eval.metrics.rank_statistics import AUCStatistic
 from mlcore.eval.stats.delong import delong_ci, delong_test
 from mlcore.eval.stats.engine import replicates
 from mlcore.eval.stats.intervals import percentile_ci
 from mlcore.eval.stats.mcnemar import mcnemar_test
 from mlcore.eval.stats.plan import BootstrapPlan
-from mlcore.eval.stats.statistics import AUCStatistic
 from mlcore.eval.stats.wilcoxon import wilcoxon_test
 
 REL = 1e-9
