@@ -57,7 +57,8 @@ def test_matches_monai_on_random_shapes(seed):
         assert ours[metric][0] == pytest.approx(float(value[0, 0]), rel=1e-5, abs=1e-6), metric
 
 
-def test_where_monai_differs_empty_reference():
+@pytest.mark.filterwarnings("ignore")
+def test_where_monai_differs_empty_masks():
     ref = np.zeros((10, 10), dtype=bool)
     pred = np.zeros((10, 10), dtype=bool)
     pred[3:5, 3:5] = True
@@ -66,3 +67,8 @@ def test_where_monai_differs_empty_reference():
     ours = score_case(ref, pred, labels=[1]).values
     assert ours["dice"][0] == 0.0
     assert ours["hausdorff"][0] == pytest.approx(np.hypot(9, 9))  # worst = field-of-view diagonal
+    monai_hd = monai_metrics.compute_hausdorff_distance(one_hot(pred), one_hot(ref))
+    assert np.isinf(float(monai_hd[0, 0]))
+    both_empty = monai_metrics.compute_surface_dice(one_hot(ref), one_hot(ref), [1.0])
+    assert np.isnan(float(both_empty[0, 0]))
+    assert score_case(ref, ref, labels=[1]).values["nsd"][0] == 1.0
