@@ -19,14 +19,14 @@ from .inference import _postprocess, label_map, model_inputs
 
 def dice_score(reference, prediction) -> float:
     """Dice of two masks (non-zero = foreground): 2 |R and P| / (|R| + |P|); 1.0 when both are empty."""
+    r, p = np.asarray(reference) > 0, np.asarray(prediction) > 0
     try:  # the statistics engine's implementation when present, so training and scoring agree
         from mlcore.eval.segmentation.overlap import dice
-
-        return float(dice(np.asarray(reference) > 0, np.asarray(prediction) > 0))
     except ImportError:
-        r, p = np.asarray(reference) > 0, np.asarray(prediction) > 0
         total = int(r.sum() + p.sum())
         return 1.0 if total == 0 else 2.0 * int((r & p).sum()) / total
+    value = float(dice(r, p))
+    return 1.0 if np.isnan(value) else value  # both empty: NaN there, the policy's value 1 here
 
 
 @torch.no_grad()
