@@ -52,6 +52,14 @@ def scores_frame(scores: dict[str, SegmentationScores]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["entry", "case_id", "label"])
 
 
+def summarise(task: SegmentationTask, scores: dict[str, SegmentationScores], metrics) -> pd.DataFrame:
+    """Point estimates: one row per entry, one column per metric (per-case metrics averaged over cases
+    and labels; aggregate metrics such as ``global_dice`` from summed counts), via `case_statistic`,
+    the same objects the bootstrap engine resamples."""
+    rows = {entry: {m: task.case_statistic(s, m).point() for m in metrics} for entry, s in scores.items()}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(metrics))
+
+
 def evaluate_folders(reference_dir, prediction_dirs: dict, metrics=None, on_invalid: str = "raise", **config) -> pd.DataFrame:
     """Per-case values and counts of each entry's predicted label maps (see `score_folders`).
 

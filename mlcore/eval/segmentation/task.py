@@ -209,6 +209,8 @@ class SegmentationTask(Task):
         """
         cols = slice(None) if label is None else [scores.labels.index(int(label))]
         c = {k: v[:, cols] for k, v in scores.counts.items()}
+        if metric.startswith("pooled_lesion") and np.isnan(c["lesion_tp"]).any():
+            raise ValueError(f"{metric} needs lesion counts: score the cases with a lesion metric requested")
         if metric == "global_dice":
             return st.global_dice(c["tp"], c["fp"], c["fn"])
         if metric == "global_iou":

@@ -150,3 +150,42 @@ def test_missing_cases_listed(phase, tmp_path, write_itk):
     _, problems = task.validate_predictions(partial, gt.case_ids, gt)
     assert [(p.code, p.case_ids) for p in problems] == [("missing_cases", ("c1", "c3"))]
     assert problems[0].message == "expected 3 predicted label maps, found 1; missing: c1, c3"
+
+
+def test_numpy_phase_uses_configured_spacing(tmp_path):
+    refs, preds = tmp_path / "refs", tmp_path / "preds"
+    refs.mkdir()
+    preds.mkdir()
+    ref = np.zeros((10, 10, 6), dtype=np.uint8)
+    ref[2, 2, 1] = 1
+    pred = np.zeros_like(ref)
+    pred[2, 5, 1] = 1  # 3 voxels away along axis 1
+    np.save(refs / "a.npy", ref)
+    np.savez(preds / "a.npz", label=pred)
+    frame = evaluate_folders(refs, {"e": preds}, metrics=["hausdorff", "dice"], spacing=(1.0, 2.5, 4.0))
+    assert frame.loc[0, "hausdorff"] == pytest.approx(7.5)
+    assert frame.loc[0, "dice"] == 0.0
+
+
+def test_summarise_global_and_mean(phase):
+    from mlcore.eval.segmentation.folders import score_folders, summarise
+
+    refs, preds, _, _ = phase
+    task, _, scores, problems = score_folders(refs, {"a": preds}, metrics=["dice", "lesion_f1"])
+    table = summarise(task, scores, ["dice", "global_dice", "pooled_lesion_f1"])
+    s = scores["a"]
+    assert table.loc["a", "dice"] == pytest.approx(s.values["dice"].mean())
+    tp, fp, fn = (s.counts[k] for k in ("lesion_tp", "lesion_fp", "lesion_fn"))
+    # label 1: 3 detected of 3, no FP -> F1 1; label 2: c3's tumour missed, no other lesion -> F1 0
+    assert table.loc["a", "pooled_lesion_f1"] == pytest.approx(0.5)
+    assert (tp.sum(), fp.sum(), fn.sum()) == (3, 0, 1)
+
+
+def test_light_import():
+    import subprocess
+    import sys
+
+    code = ("import sys, mlcore.eval, mlcore.eval.segmentation as s; from mlcore.eval.segmentation import task; "
+            "print(sorted(m for m in ('torch', 'monai', 'nibabel', 'SimpleITK') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
