@@ -24,3 +24,8 @@ def artifacts_dir(request, tmp_path):
     path = os.path.join(root, request.node.name)
     os.makedirs(path, exist_ok=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

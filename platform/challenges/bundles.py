@@ -1,106 +1,118 @@
-"""Challenge bundles: a folder with `challenge.yaml` and the data files it names.
+"""Challenge bundles: a folder or zip with `challenge.yaml` (see bundle_schema.py) and its data files.
 
-    version: 1
-    slug: breast-cancer
-    title: Breast cancer diagnosis from fine-needle aspirates
-    description: Markdown text
-    phases:
-      - slug: test
-        title: Test phase
-        task: binary                 # a task type of mlcore.eval
-        ground_truth: test/truth.csv # case_id,label (hidden)
-        cases: test/cases.csv        # optional: case_id,subset (public|private); default all public
-        metrics: [auc]               # the first is the primary metric
-        bootstrap: {resamples: 1000, seed: 1234}
+`import_bundle` creates a challenge, refusing a bundle with problems (all listed, with file, field and
+line); `export_bundle` writes an equivalent bundle back.
 """
 
 from __future__ import annotations
 
+import io
+import shutil
+import tempfile
+import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 
-from mlcore.eval import InvalidInput, get_task
-from mlcore.eval.tables import read_case_table
+from .bundle_schema import check_bundle
+from .bundle_yaml import BundleProblem, Reporter, line_index
+from .models import Case, Challenge, DataFile, Phase
 
-from .models import Case, Challenge, Phase
+MAX_BUNDLE_BYTES = 2 * 1024**3
 
 
 class BundleError(ValueError):
-    """A bundle with problems; `problems` lists each one as 'file: field: message'."""
+    """A bundle with problems; `problems` lists BundleProblem records, rendered by str()."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[BundleProblem]):
         self.problems = problems
         super().__init__("the challenge bundle is invalid:\n" + "\n".join(f"- {p}" for p in problems))
 
 
-def _read_phase(root: Path, index: int, spec: dict, problems: list[str]):
-    where = f"challenge.yaml: phases[{index}]"
-    for key in ("slug", "title", "task", "ground_truth"):
-        if not spec.get(key):
-            problems.append(f"{where}.{key}: required, not found")
-    if any(not spec.get(k) for k in ("task", "ground_truth")):
-        return None
+@contextmanager
+def opened_bundle(source):
+    """A folder path for a bundle given as a folder, a zip path or a zip file object."""
+    if isinstance(source, str | Path) and Path(source).is_dir():
+        yield Path(source)
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="podium-bundle-"))
     try:
-        task = get_task(spec["task"])
-    except KeyError as exc:
-        problems.append(f"{where}.task: {exc.args[0]}")
-        return None
-    metrics = spec.get("metrics") or [task.default_metric]
-    unknown = [m for m in metrics if m not in task.metrics]
-    if unknown:
-        problems.append(f"{where}.metrics: unknown metric(s) {', '.join(unknown)}; expected some of {', '.join(task.metrics)}")
-    truth_path = root / spec["ground_truth"]
-    if not truth_path.is_file():
-        problems.append(f"{where}.ground_truth: file {spec['ground_truth']} not found in the bundle")
-        return None
-    try:
-        truth = task.read_truth(truth_path)
-    except InvalidInput as exc:
-        problems.extend(f"{spec['ground_truth']}: {p.message}" for p in exc.problems)
-        return None
-    subsets = {c: Case.Subset.PUBLIC for c in truth.case_ids}
-    if spec.get("cases"):
-        frame, case_problems = read_case_table(root / spec["cases"], ["subset"])
-        problems.extend(f"{spec['cases']}: {p.message}" for p in case_problems)
-        if frame is not None:
-            for case_id, subset in zip(frame["case_id"], frame["subset"], strict=True):
-                if case_id not in subsets or subset not in Case.Subset.values:
-                    problems.append(f"{spec['cases']}: case {case_id!r} subset {subset!r}: expected a ground-truth case and public|private")
-                else:
-                    subsets[case_id] = subset
-    boot = spec.get("bootstrap") or {}
-    return {
-        "slug": spec["slug"], "title": spec["title"], "task_type": task.name, "metrics": metrics,
-        "bootstrap_resamples": int(boot.get("resamples", 1000)), "seed": int(boot.get("seed", 1234)),
-        "truth_bytes": truth_path.read_bytes(), "cases": [(c, subsets[c]) for c in truth.case_ids],
-    }
+        try:
+            archive = zipfile.ZipFile(source)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise BundleError([BundleProblem("bundle", "", 0, f"expected a folder or a zip archive; {exc}")]) from None
+        problems = []
+        total = 0
+        for info in archive.infolist():
+            total += info.file_size
+            if info.filename.startswith("/") or ".." in Path(info.filename).parts:
+                problems.append(BundleProblem(info.filename, "", 0, "paths in the zip must stay inside the bundle"))
+        if total > MAX_BUNDLE_BYTES:
+            problems.append(BundleProblem("bundle", "", 0, f"unpacks to {total} bytes; the limit is {MAX_BUNDLE_BYTES}"))
+        if problems:
+            raise BundleError(problems)
+        archive.extractall(tmp)
+        roots = [p.parent for p in tmp.rglob("challenge.yaml")]
+        yield min(roots, key=lambda p: len(p.parts)) if roots else tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
-def import_bundle(path) -> Challenge:
-    """Create a challenge from a bundle folder; raise BundleError listing every problem."""
-    root = Path(path)
+def read_bundle(root: Path) -> dict:
     manifest = root / "challenge.yaml"
     if not manifest.is_file():
-        raise BundleError([f"{root}: no challenge.yaml found"])
+        raise BundleError([BundleProblem("challenge.yaml", "", 0, "not found at the top of the bundle")])
+    text = manifest.read_text(encoding="utf-8", errors="replace")
     try:
-        spec = yaml.safe_load(manifest.read_text()) or {}
+        spec, lines = yaml.safe_load(text), line_index(text)
     except yaml.YAMLError as exc:
-        raise BundleError([f"challenge.yaml: not valid YAML: {exc}"]) from None
-    problems = [f"challenge.yaml: {k}: required, not found" for k in ("slug", "title", "phases") if not spec.get(k)]
-    phases = [_read_phase(root, i, p, problems) for i, p in enumerate(spec.get("phases") or [])]
-    if spec.get("slug") and Challenge.objects.filter(slug=spec["slug"]).exists():
-        problems.append(f"challenge.yaml: slug: a challenge {spec['slug']!r} already exists")
-    if problems:
-        raise BundleError(problems)
-    with transaction.atomic():
-        challenge = Challenge.objects.create(slug=spec["slug"], title=spec["title"], description=spec.get("description", ""))
-        for p in phases:
-            truth_bytes, cases = p.pop("truth_bytes"), p.pop("cases")
-            phase = Phase(challenge=challenge, **p)
-            phase.ground_truth.save(f"{challenge.slug}-{phase.slug}.csv", ContentFile(truth_bytes), save=False)
-            phase.save()
-            Case.objects.bulk_create(Case(phase=phase, case_id=c, order=i, subset=s) for i, (c, s) in enumerate(cases))
+        line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
+        raise BundleError([BundleProblem("challenge.yaml", "", line, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    reporter = Reporter(lines)
+    checked = check_bundle(root, spec, reporter)
+    if checked and Challenge.objects.filter(slug=checked["slug"]).exists():
+        reporter.add(("slug",), f"a challenge {checked['slug']!r} already exists")
+    if reporter.problems:
+        raise BundleError(reporter.problems)
+    return checked
+
+
+def _save_file(field, name: str, source: Path) -> None:
+    if source.is_dir():  # a folder of label maps is stored as one zip
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in sorted(source.rglob("*")):
+                if f.is_file():
+                    zf.write(f, f.relative_to(source))
+        field.save(name + ".zip", ContentFile(buffer.getvalue()), save=False)
+    else:
+        with source.open("rb") as fh:
+            field.save(Path(name).name, File(fh), save=False)
+
+
+def import_bundle(source, owner=None) -> Challenge:
+    """Create a challenge from a bundle folder or zip; raise BundleError listing every problem."""
+    with opened_bundle(source) as root:
+        spec = read_bundle(root)
+        with transaction.atomic():
+            challenge = Challenge.objects.create(
+                slug=spec["slug"], title=spec["title"], description=spec["description"], terms=spec["terms"],
+                requires_approval=spec["requires_approval"], bundle_version=spec["version"])
+            if owner is not None:
+                challenge.organizers.add(owner)
+            phases = {}
+            for p in spec["phases"]:
+                fields = {k: v for k, v in p.items() if k not in ("truth_path", "cases", "data")}
+                phase = Phase(challenge=challenge, **fields)
+                _save_file(phase.ground_truth, f"{challenge.slug}-{phase.slug}-{Path(p['ground_truth_name']).name}", p["truth_path"])
+                phase.save()
+                Case.objects.bulk_create(Case(phase=phase, case_id=c, order=i, subset=s) for i, (c, s) in enumerate(p["cases"].items()))
+                phases[phase.slug] = phase
+            for d in spec["data"] + [d for p in spec["phases"] for d in p["data"]]:
+                data = DataFile(challenge=challenge, phase=phases.get(d["phase"]), kind=d["kind"], name=d["name"], description=d["description"])
+                _save_file(data.file, d["name"], d["source"])
+                data.save()
     return challenge

@@ -52,10 +52,17 @@ def build_bundle(dest, seed: int = 2024) -> Path:
             f"{len(train)} training cases with labels and {len(test)} test cases; submit `case_id,score` "
             "with higher scores meaning more likely malignant."
         ),
+        "terms": (
+            "The data come from the UCI Wisconsin Diagnostic Breast Cancer set as shipped with scikit-learn. "
+            "Use them for this challenge only and do not try to recover the hidden test labels."
+        ),
+        "data": [{"path": "public/train.csv", "kind": "training", "description": "369 cases with labels"}],
         "phases": [{
             "slug": "test", "title": "Test phase", "task": "binary",
             "ground_truth": "hidden/truth.csv", "cases": "hidden/cases.csv",
             "metrics": ["auc"], "bootstrap": {"resamples": 1000, "seed": seed},
+            "limits": {"per_day": 10, "total": 100, "concurrent": 2},
+            "data": [{"path": "public/test_inputs.csv", "kind": "public_input", "description": "200 test cases, no labels"}],
         }],
     }
     (dest / "challenge.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))

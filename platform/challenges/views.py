@@ -1,6 +1,17 @@
-from django.shortcuts import get_object_or_404, render
+"""Challenge pages: overview, terms and registration, data, organizers' editing and bundle import."""
 
-from .models import Challenge
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import modelformset_factory
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from . import roles
+from .bundles import BundleError, import_bundle
+from .forms import BundleUploadForm, ChallengeForm, PhaseForm
+from .models import Challenge, Phase, Registration
 
 
 def home(request):
@@ -9,4 +20,80 @@ def home(request):
 
 def challenge_detail(request, slug):
     challenge = get_object_or_404(Challenge, slug=slug)
-    return render(request, "challenges/challenge.html", {"challenge": challenge, "phases": challenge.phases.all()})
+    return render(request, "challenges/challenge.html", {
+        "challenge": challenge, "phases": challenge.phases.all(),
+        "registration": roles.registration(request.user, challenge),
+        "is_organizer": roles.is_organizer(request.user, challenge),
+        "team": roles.team_of(request.user, challenge),
+    })
+
+
+def terms(request, slug):
+    """The terms; POST with accept_terms registers the signed-in user."""
+    challenge = get_object_or_404(Challenge, slug=slug)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        if request.POST.get("accept_terms") != "on":
+            messages.error(request, "tick the box to accept the terms")
+        elif not roles.registration(request.user, challenge):
+            Registration.objects.create(
+                challenge=challenge, user=request.user, accepted_terms_at=timezone.now(),
+                status=Registration.Status.PENDING if challenge.requires_approval else Registration.Status.APPROVED)
+            messages.success(request, "registered" + (": the organizers will review your registration" if challenge.requires_approval else ""))
+        return redirect("challenge-detail", slug=slug)
+    return render(request, "challenges/terms.html", {"challenge": challenge, "registration": roles.registration(request.user, challenge)})
+
+
+@login_required
+def data(request, slug):
+    challenge = get_object_or_404(Challenge, slug=slug)
+    if not roles.may_download_data(request.user, challenge):
+        raise PermissionDenied("register to the challenge and accept its terms to download its data")
+    return render(request, "challenges/data.html", {"challenge": challenge, "files": challenge.data_files.select_related("phase")})
+
+
+@login_required
+def edit(request, slug):
+    challenge = get_object_or_404(Challenge, slug=slug)
+    if not roles.is_organizer(request.user, challenge):
+        raise PermissionDenied("only organizers edit a challenge")
+    PhaseFormSet = modelformset_factory(Phase, form=PhaseForm, extra=0)
+    form = ChallengeForm(request.POST or None, instance=challenge)
+    phases = PhaseFormSet(request.POST or None, queryset=challenge.phases.all(), prefix="phases")
+    if request.method == "POST" and form.is_valid() and phases.is_valid():
+        form.save()
+        phases.save()
+        messages.success(request, "saved")
+        return redirect("challenge-detail", slug=slug)
+    return render(request, "challenges/edit.html", {"challenge": challenge, "form": form, "phases": phases})
+
+
+@login_required
+def registrations(request, slug):
+    challenge = get_object_or_404(Challenge, slug=slug)
+    if not roles.is_organizer(request.user, challenge):
+        raise PermissionDenied("only organizers see registrations")
+    if request.method == "POST":
+        reg = get_object_or_404(Registration, pk=request.POST.get("registration"), challenge=challenge)
+        reg.status = Registration.Status.APPROVED if request.POST.get("decision") == "approve" else Registration.Status.REJECTED
+        reg.decided_by = request.user
+        reg.save()
+        return HttpResponseRedirect(request.path)
+    return render(request, "challenges/registrations.html", {"challenge": challenge, "registrations": challenge.registrations.select_related("user")})
+
+
+@login_required
+def new_challenge(request):
+    if not roles.can_create_challenges(request.user):
+        raise PermissionDenied("only staff create challenges")
+    form = BundleUploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            challenge = import_bundle(request.FILES["bundle"], owner=request.user)
+        except BundleError as exc:
+            problems = exc.problems
+        else:
+            return redirect("challenge-detail", slug=challenge.slug)
+    return render(request, "challenges/new.html", {"form": form, "problems": problems}, status=400 if problems else 200)

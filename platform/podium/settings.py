@@ -86,6 +86,10 @@ TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/accounts/"
+LOGOUT_REDIRECT_URL = "/"
+
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("PODIUM_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -137,3 +141,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PODIUM_LOG_LEVEL", "INFO")},
 }
+
+# Submission jobs (submissions app): heartbeats, the watchdog, broker message lifetime, deadlines.
+PODIUM_HEARTBEAT_INTERVAL_S = float(os.environ.get("PODIUM_HEARTBEAT_INTERVAL_S", 10))
+PODIUM_HEARTBEAT_STALE_S = float(os.environ.get("PODIUM_HEARTBEAT_STALE_S", 60))
+PODIUM_WATCHDOG_INTERVAL_S = float(os.environ.get("PODIUM_WATCHDOG_INTERVAL_S", 30))
+PODIUM_WATCHDOG_IN_WORKERS = env_bool("PODIUM_WATCHDOG_IN_WORKERS", True)
+PODIUM_QUEUED_RESEND_S = float(os.environ.get("PODIUM_QUEUED_RESEND_S", 300))
+PODIUM_MESSAGE_EXPIRES_S = float(os.environ.get("PODIUM_MESSAGE_EXPIRES_S", 900))
+PODIUM_SCORING_DEADLINE_S = float(os.environ.get("PODIUM_SCORING_DEADLINE_S", 3600))
+PODIUM_MAX_ATTEMPTS = int(os.environ.get("PODIUM_MAX_ATTEMPTS", 3))
