@@ -30,6 +30,16 @@ class CaseStatistic(Protocol):
         """weights: (b, N) case multiplicities. Returns (b,) metric values."""
 
 
+def weighted_sums(weights, features) -> np.ndarray:
+    """(b, m) = weights (b, N) x features (N, m), each row summed in case order (bitwise identical
+    whatever the chunk a row is computed in, unlike a BLAS product)."""
+    from .stats.kernels import weighted_sums as kernel
+
+    w = np.asarray(weights)
+    w = np.ascontiguousarray(w, dtype=np.int32 if np.issubdtype(w.dtype, np.integer) else np.float64)
+    return kernel(w, np.ascontiguousarray(features, dtype=np.float64))
+
+
 def group_sums(values: np.ndarray, units: np.ndarray, n_units: int) -> np.ndarray:
     """Sum rows of values (N, ...) per unit: (n_units, ...)."""
     out = np.zeros((n_units,) + values.shape[1:])
@@ -50,8 +60,8 @@ class MeanOfCases:
         return float(self.values.mean())
 
     def replicates(self, weights: np.ndarray) -> np.ndarray:
-        weights = np.asarray(weights, dtype=float)
-        return weights @ self.values / weights.sum(axis=1)
+        sums = weighted_sums(weights, np.stack([self.values, np.ones_like(self.values)], axis=1))
+        return sums[:, 0] / sums[:, 1]
 
     def jackknife(self, units, n_units) -> np.ndarray:
         sums = group_sums(self.values, units, n_units)
@@ -77,7 +87,7 @@ class SumsStatistic:
         return float(self.formula(self.features.sum(axis=0)[None, :])[0])
 
     def replicates(self, weights: np.ndarray) -> np.ndarray:
-        return np.asarray(self.formula(np.asarray(weights, dtype=float) @ self.features), dtype=float)
+        return np.asarray(self.formula(weighted_sums(weights, self.features)), dtype=float)
 
     def jackknife(self, units, n_units) -> np.ndarray:
         total = self.features.sum(axis=0)

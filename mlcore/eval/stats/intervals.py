@@ -34,18 +34,21 @@ def _quantiles(reps, probs):
     return out.reshape(reps.shape[:-1] + (pflat.shape[-1],))
 
 
+def _pair(q):
+    lo, hi = q[..., 0], q[..., 1]
+    return (float(lo), float(hi)) if np.ndim(lo) == 0 else (lo, hi)
+
+
 def percentile_ci(reps, level: float = 0.95):
     """(low, high): the (1 - level)/2 and (1 + level)/2 quantiles of the replicates."""
     a = (1.0 - level) / 2.0
-    q = _quantiles(reps, [a, 1.0 - a])
-    return q[..., 0], q[..., 1]
+    return _pair(_quantiles(reps, [a, 1.0 - a]))
 
 
 def basic_ci(point, reps, level: float = 0.95):
     """(low, high) = (2 theta - q_high, 2 theta - q_low): the reverse percentile ("basic") interval."""
     lo, hi = percentile_ci(reps, level)
-    point = np.asarray(point, dtype=float)
-    return 2 * point - hi, 2 * point - lo
+    return _pair(np.stack([2 * np.asarray(point, dtype=float) - hi, 2 * np.asarray(point, dtype=float) - lo], axis=-1))
 
 
 def bca_ci(point, reps, jack, level: float = 0.95):
@@ -72,5 +75,4 @@ def bca_ci(point, reps, jack, level: float = 0.95):
         z = ndtri(np.array([(1.0 - level) / 2.0, (1.0 + level) / 2.0]))
         zs = z0[..., None] + z
         probs = ndtr(z0[..., None] + zs / (1.0 - acc[..., None] * zs))
-    q = _quantiles(reps, probs)
-    return q[..., 0], q[..., 1]
+    return _pair(_quantiles(reps, probs))

@@ -113,3 +113,19 @@ def auc_from_weights(weights, order, code):
     for i in nb.prange(weights.shape[0]):
         out[i] = _auc_pass(weights[i], order, code)
     return out
+
+
+@nb.njit(parallel=True, cache=True)
+def weighted_sums(weights, features):
+    """(b, m) sums over cases of weights[i, c] * features[c, k], each row summed in case order, so a
+    row's value never depends on the other rows of its chunk (bitwise chunking invariance)."""
+    b, n = weights.shape
+    m = features.shape[1]
+    out = np.zeros((b, m))
+    for i in nb.prange(b):
+        for c in range(n):
+            w = weights[i, c]
+            if w != 0:
+                for k in range(m):
+                    out[i, k] += w * features[c, k]
+    return out
