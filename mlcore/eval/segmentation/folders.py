@@ -64,10 +64,13 @@ def evaluate_folders(reference_dir, prediction_dirs: dict, metrics=None, on_inva
     """Per-case values and counts of each entry's predicted label maps (see `score_folders`).
 
     Returns a DataFrame with one row per (entry, case_id, label): the metric columns, the count columns
-    (`scoring.COUNT_NAMES`) and the empty ``state``; ``frame.attrs["problems"]`` holds the problems of
+    (`scoring.COUNT_NAMES`) and the empty ``state`` (plus ``label_name`` when labels were given as
+    {value: name}); ``frame.attrs["problems"]`` holds the problems of
     skipped entries (on_invalid="skip") as {entry: [Problem.to_dict()]}.
     """
-    _, _, scores, problems = score_folders(reference_dir, prediction_dirs, metrics, on_invalid, **config)
+    task, _, scores, problems = score_folders(reference_dir, prediction_dirs, metrics, on_invalid, **config)
     frame = scores_frame(scores)
+    if task.label_names:
+        frame.insert(3, "label_name", frame["label"].map(task.label_names))
     frame.attrs["problems"] = {e: [p.to_dict() for p in ps] for e, ps in problems.items()}
     return frame

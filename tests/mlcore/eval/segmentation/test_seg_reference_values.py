@@ -95,3 +95,12 @@ def test_area_weighting_by_hand():
     # ref pixels at distance 0 and 1 (weights 4, 4); the pred pixel exposes 4 faces (6 mm) at distance 0
     assert assd(sd) == pytest.approx((4 * 0 + 4 * 1 + 6 * 0) / 14)
     assert masd(sd) == pytest.approx((0 + 0.5) / 2)
+
+
+def test_face_areas_of_a_box_sum_to_its_surface():
+    # 3 x 4 x 5 voxels of 1 x 2 x 3 mm: a 3 x 8 x 15 mm box, surface 2 (3*8 + 3*15 + 8*15) = 378 mm²
+    m = np.zeros((5, 6, 7), dtype=bool)
+    m[1:4, 1:5, 1:6] = True
+    areas = boundary_face_areas(m, (1.0, 2.0, 3.0))
+    assert areas.sum() == pytest.approx(378.0)
+    assert np.array_equal(areas > 0, boundary(m))

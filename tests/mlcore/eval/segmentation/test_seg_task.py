@@ -189,3 +189,9 @@ def test_light_import():
             "print(sorted(m for m in ('torch', 'monai', 'nibabel', 'SimpleITK') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_label_names_in_table(phase):
+    refs, preds, _, _ = phase
+    frame = evaluate_folders(refs, {"e": preds}, metrics=["dice"], labels={1: "organ", 2: "tumour"})
+    assert list(frame["label_name"][:2]) == ["organ", "tumour"]
