@@ -51,14 +51,17 @@ def _statistics(task, truth, preds, metric):
 
 
 def evaluate(task, truth, predictions_by_entry: Mapping[str, object], metrics=None, bootstrap=None, tests=None,
-             ranking=None, progress: Callable[[int], None] | None = None) -> Evaluation:
+             ranking=None, progress: Callable[[int], None] | None = None, replicate_cache=None) -> Evaluation:
     """Score S entries against one ground truth with paired bootstrap statistics and tests.
 
     task: a Task or its name. truth: GroundTruth (N cases). predictions_by_entry: {entry name: predictions
     aligned to truth.case_ids ((N,) scores or values, (N, K) class probabilities; NaN = missing)}.
     metrics: metric names (default: the task's primary metric). bootstrap, tests, ranking: settings records
     or dicts (see `settings`). progress: called with the number of resamples done, chunk by chunk (once per
-    metric pass). Returns an `Evaluation`.
+    metric pass). replicate_cache: None, or an object with ``get(plan, metric, entry) -> (B,) | None`` and
+    ``put(plan, metric, entry, replicates, point)``: replicates depend only on the plan and the entry's
+    predictions, so cached ones are reused and only the others are computed (the leaderboard's incremental
+    path; values are identical either way). Returns an `Evaluation`.
     """
     task = get_task(task) if isinstance(task, str) else task
     boot = coerce(bootstrap, BootstrapSettings)
@@ -85,8 +88,16 @@ def evaluate(task, truth, predictions_by_entry: Mapping[str, object], metrics=No
     plan = BootstrapPlan(case_ids, boot.n_resamples, boot.seed, strata=strata, groups=boot.groups)
     stats = {(m, n): _statistics(task, truth, preds[n], metric_objs[m]) for m in metric_names for n in names}
     points = {key: s.point() for key, s in stats.items()}
-    reps = replicates_many(plan, {f"{m}\x00{n}": s for (m, n), s in stats.items()}, boot.chunk_size, progress)
-    reps = {key: reps[f"{key[0]}\x00{key[1]}"] for key in stats}
+    cached = {}
+    if replicate_cache is not None:
+        cached = {key: r for key in stats if (r := replicate_cache.get(plan, key[0], key[1])) is not None}
+    todo = {f"{m}\x00{n}": s for (m, n), s in stats.items() if (m, n) not in cached}
+    fresh = replicates_many(plan, todo, boot.chunk_size, progress) if todo else {}
+    reps = {key: cached[key] if key in cached else fresh[f"{key[0]}\x00{key[1]}"] for key in stats}
+    if replicate_cache is not None:
+        for key in stats:
+            if key not in cached:
+                replicate_cache.put(plan, key[0], key[1], reps[key], points[key])
 
     results, pairwise, ranking_meta = [], [], {}
     per_case_all, reps_out = {}, {}
