@@ -3,6 +3,10 @@
 Tasks are acknowledged late (a message is removed only after its task finished, so a killed worker's
 job is delivered again) and enqueued on transaction commit by the code that creates them. The
 database, not the broker, is the authority on a job's state.
+
+The watchdog (submissions/watchdog.py) runs in two places: in a thread of every worker process (so the
+demo's single worker needs nothing else), and, in production, from `celery -A podium beat`, which sends
+`submissions.tasks.watchdog` every PODIUM_WATCHDOG_INTERVAL_S seconds. Passes are safe to overlap.
 """
 
 import os
@@ -20,9 +24,27 @@ app.conf.update(
     worker_prefetch_multiplier=1,
     task_default_queue="scoring",
     task_queues=[Queue("scoring"), Queue("containers-cpu"), Queue("containers-gpu")],
-    task_routes={"submissions.tasks.score_submission": {"queue": "scoring"}},
+    task_routes={
+        "submissions.tasks.score_submission": {"queue": "scoring"},
+        "submissions.tasks.rescore_phase": {"queue": "scoring"},
+        "submissions.tasks.watchdog": {"queue": "scoring"},
+    },
     task_ignore_result=True,
     broker_connection_retry_on_startup=True,
     worker_hijack_root_logger=False,
 )
 app.autodiscover_tasks()
+
+
+def _beat_schedule() -> dict:
+    from django.conf import settings
+
+    interval = settings.PODIUM_WATCHDOG_INTERVAL_S
+    # A watchdog message older than one interval is useless: the next one is already on its way.
+    return {"submissions-watchdog": {"task": "submissions.tasks.watchdog", "schedule": interval,
+                                     "options": {"expires": interval}}}
+
+
+@app.on_after_configure.connect
+def _schedule(sender, **kwargs):
+    sender.conf.beat_schedule = _beat_schedule()

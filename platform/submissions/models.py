@@ -47,6 +47,19 @@ class FailureCause(models.TextChoices):
     PLATFORM = "platform", "the platform"  # never counts against the team's limits
 
 
+class SubmissionQuerySet(models.QuerySet):
+    def counting(self):
+        """Submissions that count against limits: not cancelled, not failed through the platform's fault."""
+        return self.exclude(status=Status.CANCELLED).exclude(status=Status.FAILED, failure_cause=FailureCause.PLATFORM)
+
+    def unfinished(self):
+        return self.exclude(status__in=TERMINAL)
+
+    def of_entrant(self, team, user):
+        """A team's submissions, or a solo participant's own (those made without a team)."""
+        return self.filter(team=team) if team is not None else self.filter(team__isnull=True, creator=user)
+
+
 class Submission(models.Model):
     class Kind(models.TextChoices):
         PREDICTIONS = "predictions", "prediction file"
@@ -73,18 +86,30 @@ class Submission(models.Model):
     # Predictions aligned to the phase's case order (float64 .npy), written by the scoring task.
     predictions = models.FileField(storage=private_storage, upload_to="predictions/", blank=True)
     scores = models.JSONField(default=dict, blank=True)
+    scores_updated_at = models.DateTimeField(null=True, blank=True, help_text="when the scores were last computed")
     worker = models.CharField(max_length=200, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="when the scoring message was last sent")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = SubmissionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["phase", "team", "created_at"]), models.Index(fields=["status", "heartbeat_at"])]
 
     def __str__(self):
         return f"submission {self.pk} ({self.status})"
+
+    @property
+    def counts_against_limits(self) -> bool:
+        """Cancelled jobs and failures caused by the platform never consume a team's quota."""
+        if self.status == Status.CANCELLED:
+            return False
+        return not (self.status == Status.FAILED and self.failure_cause == FailureCause.PLATFORM)
 
     def move_to(self, status: str, **fields) -> None:
         """Change state (caller holds the row lock and saves); refuses transitions the machine lacks."""
@@ -95,3 +120,43 @@ class Submission(models.Model):
             self.finished_at = timezone.now()
         for key, value in fields.items():
             setattr(self, key, value)
+
+
+class RescoreJob(models.Model):
+    """Re-scoring every scored submission of a phase after its metrics or ground truth changed.
+
+    Progress is `done` of `total`; a submission is re-scored at most once per job (its
+    `scores_updated_at` is later than the job's `created_at`), so a job resumed after a lost worker
+    continues where it stopped.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+
+    phase = models.ForeignKey(Phase, related_name="rescore_jobs", on_delete=models.CASCADE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", on_delete=models.PROTECT)
+    reason = models.TextField(blank=True, help_text="what changed (metrics, ground truth)")
+    status = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED, db_index=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[{submission, message}] of submissions that could not be re-scored")
+    worker = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"rescore {self.pk} of {self.phase} ({self.done}/{self.total})"
+
+    @property
+    def progress(self) -> float:
+        return 1.0 if self.total == 0 else (self.done + self.failed) / self.total

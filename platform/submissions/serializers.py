@@ -1,14 +1,82 @@
+"""Submission and re-score job serializers. What a reader sees depends on their role: scores only when
+the phase shows them, per-case values only to organizers or where the organizer published them."""
+
 from rest_framework import serializers
 
-from .models import Submission
+from challenges import roles
+from challenges.models import Phase
+
+from .evaluation import per_case_scores
+from .models import RescoreJob, Submission
+
+
+def scores_visible(phase, user) -> bool:
+    if roles.is_organizer(user, phase.challenge):
+        return True
+    if phase.leaderboard_visibility == Phase.Visibility.HIDDEN:
+        return False
+    return not (phase.leaderboard_visibility == Phase.Visibility.PRIVATE_UNTIL_END and not phase.has_ended())
+
+
+def per_case_visible(phase, user) -> bool:
+    return roles.is_organizer(user, phase.challenge) or (phase.publish_per_case and scores_visible(phase, user))
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
     phase = serializers.PrimaryKeyRelatedField(read_only=True)
     creator = serializers.StringRelatedField()
+    team = serializers.StringRelatedField()
+    scores = serializers.SerializerMethodField()
+    per_case = serializers.SerializerMethodField()
+    counts_against_limits = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Submission
-        fields = ["id", "phase", "creator", "status", "error_message", "scores", "method_description",
-                  "is_baseline", "created_at", "started_at", "finished_at"]
+        fields = ["id", "phase", "creator", "team", "kind", "status", "error_message", "failure_cause",
+                  "counts_against_limits", "scores", "per_case", "method_description", "code_url", "paper_url",
+                  "is_baseline", "is_final", "hidden_reason", "disqualified_reason", "attempts",
+                  "created_at", "queued_at", "started_at", "finished_at"]
+        read_only_fields = fields
+
+    def _user(self):
+        request = self.context.get("request")
+        return request.user if request else None
+
+    def get_scores(self, sub):
+        return sub.scores if scores_visible(sub.phase, self._user()) else None
+
+    def get_per_case(self, sub):
+        if not self.context.get("with_per_case") or not per_case_visible(sub.phase, self._user()):
+            return None
+        return per_case_scores(sub)
+
+    def to_representation(self, sub):
+        data = super().to_representation(sub)
+        if roles.is_organizer(self._user(), sub.phase.challenge):
+            data.update(worker=sub.worker, heartbeat_at=sub.heartbeat_at and sub.heartbeat_at.isoformat(),
+                        deadline_at=sub.deadline_at and sub.deadline_at.isoformat())
+        return data
+
+
+class ModerationSerializer(serializers.Serializer):
+    """Organizers hide or disqualify with a stated reason; an empty string lifts it."""
+
+    hidden_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    disqualified_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("send hidden_reason and/or disqualified_reason (an empty string lifts it)")
+        return attrs
+
+
+class RescoreJobSerializer(serializers.ModelSerializer):
+    phase = serializers.PrimaryKeyRelatedField(read_only=True)
+    created_by = serializers.StringRelatedField()
+    progress = serializers.FloatField(read_only=True)
+
+    class Meta:
+        model = RescoreJob
+        fields = ["id", "phase", "created_by", "reason", "status", "total", "done", "failed", "progress", "errors",
+                  "attempts", "created_at", "finished_at"]
         read_only_fields = fields

@@ -144,7 +144,7 @@ class DockerExecutor(Executor):
 
         deadline = time.time() + limits.time_limit_s
         options = dict(
-            image=image, command=command, detach=True, hostname="algorithm",
+            image=image, detach=True, hostname="algorithm",
             user=self.user, environment={"HOME": "/tmp"},
             network_mode="none", ipc_mode="private",
             read_only=True,
@@ -160,6 +160,8 @@ class DockerExecutor(Executor):
             labels={LABEL_MANAGED: "1", LABEL_RUN: run_id, LABEL_WORKER: self.worker_id,
                     LABEL_DEADLINE: f"{deadline:.0f}"},
         )
+        if command:  # replaces the image's ENTRYPOINT and CMD (tests, benchmarks, trial commands)
+            options.update(entrypoint=list(command[:1]), command=list(command[1:]))
         if self.gpus:
             options["device_requests"] = [DeviceRequest(count=-1, capabilities=[["gpu"]])]
         return options
@@ -168,6 +170,8 @@ class DockerExecutor(Executor):
     def run(self, image: str, inputs_dir: str | Path, outputs_dir: str | Path, limits: RunLimits, *,
             run_id: str | None = None, command: list[str] | None = None) -> RunResult:
         """Run `image` on `inputs_dir` (mounted read-only at /input); copy /output into `outputs_dir`.
+
+        command: argv replacing the image's ENTRYPOINT and CMD (default: run the image as it is).
 
         Returns a RunResult; the algorithm's failures are reasons, not exceptions. Platform failures
         (engine down, image missing) come back as Reason.PLATFORM_ERROR. The container and the /output

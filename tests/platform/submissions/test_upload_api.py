@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from submissions.models import Status, Submission
-from tests.platform.factories import CASES, PhaseFactory, UserFactory
+from tests.platform.factories import CASES, PhaseFactory
+from tests.platform.submissions.helpers import client_for, participant
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +32,8 @@ BAD_FILES = {
 
 @pytest.fixture
 def client_and_phase():
-    user = UserFactory()
-    client = APIClient()
-    client.force_authenticate(user)
-    return client, PhaseFactory()
+    phase = PhaseFactory()
+    return client_for(participant(phase.challenge)), phase
 
 
 def stored_submission_files() -> list[Path]:
@@ -79,7 +78,7 @@ def test_valid_predictions_are_stored_and_queued_on_commit(client_and_phase, dja
     sub = Submission.objects.get()
     assert (resp.json()["id"], resp.json()["status"]) == (sub.pk, Status.QUEUED)
     assert len(callbacks) == 1
-    send.assert_called_once_with((sub.pk,), queue="scoring")
+    send.assert_called_once_with((sub.pk,), queue="scoring", expires=settings.PODIUM_MESSAGE_EXPIRES_S)
     assert sub.file.read() == csv_of(GOOD.items())
 
 

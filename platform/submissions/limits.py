@@ -1,0 +1,109 @@
+"""Who may submit to a phase now, and the team's limits (per UTC day, in total, at once).
+
+An entrant is a team, or a participant without a team. Submissions that were cancelled or that failed
+through the platform's fault never count (`SubmissionQuerySet.counting`). A refusal says why and, where
+there is one, when the entrant can submit again (ISO time and seconds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from django.utils import timezone
+
+from challenges import roles
+from challenges.models import Phase
+
+from .models import Submission
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a submission is refused: HTTP status, stable code, message; retry_at when it can be retried."""
+
+    status: int
+    code: str
+    message: str
+    retry_at: datetime | None = None
+    now: datetime | None = None
+    extra: dict | None = None
+
+    def to_dict(self) -> dict:
+        body = {"detail": self.message, "code": self.code, **(self.extra or {})}
+        if self.retry_at is not None:
+            body["retry_at"] = self.retry_at.isoformat()
+            body["retry_after_s"] = max(0, int((self.retry_at - self.now).total_seconds() + 0.999))
+        return body
+
+
+def _iso(dt) -> str | None:
+    return dt.isoformat() if dt else None
+
+
+def next_utc_midnight(now: datetime) -> datetime:
+    day = now.astimezone(UTC).date() + timedelta(days=1)
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def check_permission(user, phase: Phase, now=None, baseline: bool = False) -> Refusal | None:
+    """Role and dates: approved participants while the phase is open; organizers at any time."""
+    now = now or timezone.now()
+    challenge = phase.challenge
+    organizer = roles.is_organizer(user, challenge)
+    if baseline and not organizer:
+        return Refusal(403, "baseline_not_allowed", "only organizers of this challenge may submit baselines")
+    if organizer:
+        return None
+    if not roles.is_participant(user, challenge):
+        reg = roles.registration(user, challenge)
+        why = "your registration awaits the organizers' approval" if reg and reg.status == reg.Status.PENDING else \
+            "your registration was not approved" if reg else "register for the challenge and accept its terms first"
+        return Refusal(403, "not_participant", f"only approved participants of {challenge.title} may submit: {why}")
+    if phase.submission_kinds == Phase.SubmissionKinds.CONTAINER:
+        return Refusal(400, "kind_not_accepted", f"phase {phase.title} accepts container images only, not prediction files")
+    if phase.opens_at and now < phase.opens_at:
+        return Refusal(403, "phase_not_open", f"phase {phase.title} opens at {phase.opens_at.isoformat()}",
+                       retry_at=phase.opens_at, now=now, extra={"opens_at": _iso(phase.opens_at), "closes_at": _iso(phase.closes_at)})
+    if phase.closes_at and now >= phase.closes_at:
+        return Refusal(403, "phase_closed", f"phase {phase.title} closed at {phase.closes_at.isoformat()}",
+                       extra={"opens_at": _iso(phase.opens_at), "closes_at": _iso(phase.closes_at)})
+    return None
+
+
+def check_limits(phase: Phase, team, user, now=None) -> Refusal | None:
+    """The entrant's limits for `phase` (0 means no limit). Call under the entrant's lock (`lock_entrant`)."""
+    now = now or timezone.now()
+    who = f"team {team.name}" if team else "you"
+    mine = Submission.objects.filter(phase=phase, is_baseline=False).of_entrant(team, user)
+    if phase.limit_concurrent:
+        running = list(mine.unfinished().values_list("pk", flat=True))
+        if len(running) >= phase.limit_concurrent:
+            return Refusal(429, "concurrent_limit", f"{who} already {'has' if team else 'have'} {len(running)} unfinished "
+                           f"submission(s) (ids {', '.join(map(str, running))}); the limit is {phase.limit_concurrent} at once: "
+                           "submit again when one has finished", extra={"limit": phase.limit_concurrent, "unfinished": running})
+    counting = mine.counting()
+    if phase.limit_total:
+        total = counting.count()
+        if total >= phase.limit_total:
+            return Refusal(403, "total_limit", f"{who} used all {phase.limit_total} submissions of this phase",
+                           extra={"limit": phase.limit_total, "used": total})
+    if phase.limit_per_day:
+        midnight = next_utc_midnight(now)
+        today = counting.filter(created_at__gte=midnight - timedelta(days=1), created_at__lt=midnight).count()
+        if today >= phase.limit_per_day:
+            return Refusal(429, "daily_limit", f"{who} made {today} submission(s) today (UTC), the daily limit of this phase; "
+                           f"submit again from {midnight.isoformat()}", retry_at=midnight, now=now,
+                           extra={"limit": phase.limit_per_day, "used": today})
+    return None
+
+
+def lock_entrant(phase: Phase, team, user) -> None:
+    """Serialise the limit check and the insert of one entrant (call inside a transaction): locks the
+    team row, or the participant's registration row."""
+    from challenges.models import Registration, Team
+
+    if team is not None:
+        Team.objects.select_for_update().filter(pk=team.pk).first()
+    else:
+        Registration.objects.select_for_update().filter(challenge=phase.challenge, user=user).first()

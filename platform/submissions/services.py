@@ -1,0 +1,83 @@
+"""Creating a submission: the one path shared by the API, the web form and `podium submit`.
+
+Order: who may submit and when (roles, dates), the entrant's limits, the upload (container checks and
+the phase's Task), then, in one transaction under the entrant's lock, the limits again, the row and its
+file; scoring is queued when that transaction commits. A refused upload leaves no row, no file and no
+message on the broker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+
+from challenges import roles
+
+from .limits import check_limits, check_permission, lock_entrant
+from .models import Status, Submission
+from .tasks import enqueue_scoring
+from .validation import validate_upload
+
+TRUE = ("1", "true", "yes", "on")
+
+
+@dataclass
+class Outcome:
+    """submission (created) or status + body (refused)."""
+
+    submission: Submission | None = None
+    status: int = 201
+    body: dict | None = None
+
+
+def _bad_urls(data) -> list[dict]:
+    problems = []
+    for field in ("code_url", "paper_url"):
+        value = (data.get(field) or "").strip()
+        if value:
+            try:
+                URLValidator(schemes=["http", "https"])(value)
+            except ValidationError:
+                problems.append({"code": "bad_url", "message": f"{field} must be an http(s) URL; got {value[:200]!r}", "case_ids": []})
+    return problems
+
+
+def create_submission(user, phase, upload, data, now=None) -> Outcome:
+    now = now or timezone.now()
+    baseline = str(data.get("is_baseline", "")).lower() in TRUE
+    refusal = check_permission(user, phase, now, baseline)
+    if refusal:
+        return Outcome(status=refusal.status, body=refusal.to_dict())
+    organizer = roles.is_organizer(user, phase.challenge)
+    team = roles.team_of(user, phase.challenge)
+    if not organizer:
+        refusal = check_limits(phase, team, user, now)  # cheap: refuse before reading the file
+        if refusal:
+            return Outcome(status=refusal.status, body=refusal.to_dict())
+    problems = [p.to_dict() for p in validate_upload(phase, upload)] + _bad_urls(data)
+    if problems:
+        return Outcome(status=400, body={"detail": f"the submission was refused: {len(problems)} problem(s)",
+                                         "code": "invalid_upload", "problems": problems})
+    with transaction.atomic():
+        if not organizer:
+            lock_entrant(phase, team, user)
+            refusal = check_limits(phase, team, user, now)
+            if refusal:
+                return Outcome(status=refusal.status, body=refusal.to_dict())
+        sub = Submission(phase=phase, creator=user, team=team, status=Status.QUEUED, queued_at=now,
+                         is_baseline=baseline and organizer,
+                         method_description=str(data.get("method_description", ""))[:10000],
+                         code_url=(data.get("code_url") or "").strip(), paper_url=(data.get("paper_url") or "").strip())
+        upload.seek(0)
+        sub.file.save(upload.name or "predictions", upload, save=False)
+        try:
+            sub.save()
+        except Exception:
+            sub.file.delete(save=False)
+            raise
+        enqueue_scoring(sub)
+    return Outcome(submission=sub)

@@ -1,0 +1,41 @@
+// My submissions with live status: polls the phase's submissions API while any is unfinished.
+(function () {
+  const table = document.getElementById("my-submissions");
+  if (!table) return;
+  const body = table.querySelector("tbody");
+  const finished = new Set(["succeeded", "failed", "cancelled"]);
+  function cell(text, cls) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (cls) td.className = cls;
+    return td;
+  }
+  function render(subs) {
+    body.replaceChildren();
+    if (!subs.length) { body.append(Object.assign(document.createElement("tr"), {innerHTML: '<td colspan="6" class="muted">No submissions yet.</td>'})); return; }
+    for (const s of subs) {
+      const tr = document.createElement("tr");
+      tr.dataset.id = s.id;
+      tr.append(cell(s.id, "num"), cell(s.created_at.slice(0, 19).replace("T", " "), "muted"));
+      let status = s.status;
+      if (s.status === "failed") status += ": " + s.error_message + (s.counts_against_limits ? "" : " (does not count against your limits)");
+      if (s.hidden_reason) status += " · hidden: " + s.hidden_reason;
+      if (s.disqualified_reason) status += " · disqualified: " + s.disqualified_reason;
+      tr.append(cell(status, "status status-" + s.status));
+      const scores = s.scores ? Object.entries(s.scores).map(([k, v]) => k + " " + (v === null ? "undefined" : Number(v).toFixed(4))).join(", ") : "";
+      tr.append(cell(s.status === "succeeded" ? (s.scores ? scores : "hidden until the phase ends") : ""), cell(s.method_description));
+      tr.append(cell(s.is_final ? "final" : ""));
+      body.append(tr);
+    }
+  }
+  function poll() {
+    fetch(table.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(r => r.json())
+      .then(function (subs) {
+        render(subs);
+        if (subs.some(s => !finished.has(s.status))) setTimeout(poll, 1500);
+      })
+      .catch(() => setTimeout(poll, 5000));
+  }
+  poll();
+})();
