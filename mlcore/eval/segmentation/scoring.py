@@ -67,7 +67,7 @@ class CaseScores:
     """Scores of one case.
 
     labels: (L,) scored label values. values: {metric: (L,) float}. counts: {count name: (L,) float}
-    (lesion counts are NaN when no lesion metric was requested). state: (L,) empty state per label.
+    (lesion counts are NaN when lesions were not counted). state: (L,) empty state per label.
     """
 
     labels: tuple[int, ...]
@@ -123,12 +123,13 @@ def _surface_values(sd, metrics, options: ScoringOptions) -> dict[str, float]:
 
 
 def score_case(reference, prediction, spacing=None, labels=None, metrics=None,
-               options: ScoringOptions | None = None) -> CaseScores:
+               options: ScoringOptions | None = None, lesion_counts: bool = False) -> CaseScores:
     """Score a predicted label map against a reference label map.
 
     reference, prediction: integer (or bool) arrays of one shape, 2D or 3D, voxel for voxel.
     spacing: mm per axis (None: 1 mm). labels: label values to score (None: every non-zero value in
     either map). metrics: names from `ALL_METRICS` (None: all). options: `ScoringOptions`.
+    lesion_counts: count lesions even when no lesion metric is requested (the task stores them).
     Returns `CaseScores`; values already follow the empty-mask policy.
     """
     options = options or ScoringOptions()
@@ -148,7 +149,7 @@ def score_case(reference, prediction, spacing=None, labels=None, metrics=None,
     ref_boxes = list(ref_boxes) + [None] * (n_boxes - len(ref_boxes))
     pred_boxes = list(pred_boxes) + [None] * (n_boxes - len(pred_boxes))
     need_surface = any(m in SURFACE_METRICS for m in metrics)
-    need_lesions = any(m in LESION_METRICS for m in metrics)
+    need_lesions = lesion_counts or any(m in LESION_METRICS for m in metrics)
     values = {m: np.full(len(labels), np.nan) for m in metrics}
     counts = {c: np.full(len(labels), np.nan) for c in COUNT_NAMES}
     states = []

@@ -54,16 +54,42 @@ def _metric_fn(name: str):
     return fn
 
 
+DESCRIPTIONS = {
+    "dice": "Dice overlap per case and label, 2TP/(2TP+FP+FN)",
+    "iou": "intersection over union per case and label, TP/(TP+FP+FN)",
+    "hausdorff": "Hausdorff distance between boundaries, mm",
+    "hd95": "larger of the two directed percentile boundary distances (95th by default), mm",
+    "assd": "average symmetric surface distance over both boundaries, mm",
+    "masd": "mean of the two directed average surface distances, mm",
+    "nsd": "normalised surface distance: boundary fraction within the tolerance",
+    "volume_difference": "absolute volume difference, mm3",
+    "relative_volume_difference": "absolute volume difference relative to the reference volume",
+    "lesion_precision": "detected lesions per predicted lesion, per case",
+    "lesion_recall": "detected reference lesions per reference lesion, per case",
+    "lesion_f1": "lesion detection F1 per case, 2TP/(2TP+FP+FN) over lesions",
+    "lesion_dice": "lesion-wise Dice (missed and false-positive lesions score 0)",
+    "lesion_count_error": "absolute difference of lesion counts",
+    "global_dice": "Dice of voxel counts summed over cases",
+    "global_iou": "IoU of voxel counts summed over cases",
+    "pooled_lesion_f1": "lesion detection F1 of lesion counts summed over cases",
+    "pooled_lesion_precision": "lesion precision of lesion counts summed over cases",
+    "pooled_lesion_recall": "lesion recall of lesion counts summed over cases",
+}
+#: The per-case metric each aggregate metric reduces to on a single case.
+AGGREGATE_BASE = {"global_dice": "dice", "global_iou": "iou", "pooled_lesion_f1": "lesion_f1",
+                  "pooled_lesion_precision": "lesion_precision", "pooled_lesion_recall": "lesion_recall"}
+
+
 def _metric_records() -> dict[str, Metric]:
     records = {}
     for name in ALL_METRICS:
         bounded = name in ("dice", "iou", "nsd", "lesion_precision", "lesion_recall", "lesion_f1", "lesion_dice")
         records[name] = Metric(name, _metric_fn(name), HIGHER_IS_BETTER[name], (0.0, 1.0) if bounded else (0.0, None),
-                               undefined="empty-mask policy (mlcore.eval.segmentation.policy)")
-    for name in AGGREGATE_METRICS:
-        base = {"global_dice": "dice", "global_iou": "iou"}.get(name, name.replace("pooled_", ""))
+                               undefined="empty-mask policy (mlcore.eval.segmentation.policy)",
+                               description=DESCRIPTIONS[name])
+    for name, base in AGGREGATE_BASE.items():
         records[name] = Metric(name, _metric_fn(base), True, (0.0, 1.0), undefined="1 when every drawn case is empty",
-                               description="ratio of counts summed over cases")
+                               description=DESCRIPTIONS[name])
     return records
 
 
@@ -194,11 +220,29 @@ class SegmentationTask(Task):
                           metrics, self.options)
 
     def score_cases(self, truth: LabelMapSet, predictions: LabelMapSet, metrics=None) -> SegmentationScores:
-        """Per-case values and counts of every case, in `truth.case_ids` order (reads one case at a time)."""
+        """Per-case values and counts of every case, in `truth.case_ids` order (reads one case at a time).
+
+        metrics: per-case or aggregate metric names (None: every per-case metric); an aggregate name
+        adds its per-case counterpart. Every count of `scoring.COUNT_NAMES` is always computed, lesion
+        counts included, so any aggregate metric can be resampled from the stored arrays later.
+        """
+        if metrics is not None:
+            metrics = [AGGREGATE_BASE.get(m, m) for m in ((metrics,) if isinstance(metrics, str) else metrics)]
+            metrics = list(dict.fromkeys(metrics))
         metrics = check_metrics(metrics)
-        labels = truth.labels
-        cases = [self.score_pair(truth.load(c), predictions.load(c), labels, metrics) for c in truth.case_ids]
+        cases = [score_case(truth.load(c).array, predictions.load(c).array, truth.geometries[c].spacing,
+                            truth.labels, metrics, self.options, lesion_counts=True) for c in truth.case_ids]
         return SegmentationScores.stack(truth.case_ids, cases)
+
+    def to_dict(self) -> dict:
+        """The task's configuration, recorded with every evaluation so a score can be reproduced."""
+        o = self.options
+        return {"name": self.name, "labels": None if self.labels is None else list(self.labels),
+                "label_names": self.label_names, "spacing": self.spacing, "tolerance_mm": o.tolerance_mm,
+                "hd_percentile": o.hd_percentile, "area_weighted": o.area_weighted, "connectivity": o.connectivity,
+                "min_overlap_voxels": o.min_overlap_voxels, "min_overlap_fraction": o.min_overlap_fraction,
+                "empty_policy": o.policy.describe(), "boundary": "mask minus its face-connected erosion",
+                "spacing_tolerance": self.spacing_tolerance, "direction_tolerance": self.direction_tolerance}
 
     def case_statistic(self, scores: SegmentationScores, metric: str, label: int | None = None):
         """What the bootstrap engine resamples for `metric` (one label, or all labels averaged).

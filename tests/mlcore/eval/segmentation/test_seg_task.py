@@ -195,3 +195,39 @@ def test_label_names_in_table(phase):
     refs, preds, _, _ = phase
     frame = evaluate_folders(refs, {"e": preds}, metrics=["dice"], labels={1: "organ", 2: "tumour"})
     assert list(frame["label_name"][:2]) == ["organ", "tumour"]
+
+
+def test_counts_always_stored_and_aggregates_accepted(phase):
+    refs, preds, _, _ = phase
+    task = SegmentationTask()
+    gt = task.read_truth(refs)
+    scores = task.score_cases(gt, task.read_predictions(preds, gt.case_ids, gt), ["global_dice", "pooled_lesion_f1"])
+    assert set(scores.values) == {"dice", "lesion_f1"}
+    assert not np.isnan(scores.counts["lesion_tp"]).any()
+    assert task.score(gt, scores, "pooled_lesion_f1") == pytest.approx(0.5)  # see test_summarise_global_and_mean
+    import json
+
+    config = json.loads(json.dumps(task.to_dict()))
+    assert config["hd_percentile"] == 95.0 and config["empty_policy"]["rules"]["dice"]["both_empty"] == 1.0
+
+
+def test_statistics_engine_resamples_segmentation_entries(phase, tmp_path, write_itk):
+    from mlcore.eval import evaluate
+
+    refs, preds, truth, _ = phase
+    worse = tmp_path / "worse"
+    worse.mkdir()
+    for case, arr in truth.items():
+        shrunk = np.zeros_like(arr)
+        shrunk[1:-1, 1:-1, 1:-1] = arr[2:, 2:, 2:]  # shifted by one voxel on every axis
+        write_itk(worse / f"{case}.mha", shrunk)
+    task = SegmentationTask()
+    gt = task.read_truth(refs)
+    entries = {name: task.score_cases(gt, task.read_predictions(p, gt.case_ids, gt)) for name, p in (("a", preds), ("b", worse))}
+    result = evaluate(task, gt, entries, metrics=["dice", "global_dice"], bootstrap={"n_resamples": 200, "seed": 1})
+    rows = {(r["entry"], r["metric"]): r for r in result.results}
+    for name, scores in entries.items():
+        assert rows[(name, "dice")]["estimate"] == pytest.approx(scores.values["dice"].mean())
+        tp, fp, fn = (scores.counts[k] for k in ("tp", "fp", "fn"))
+        assert rows[(name, "global_dice")]["estimate"] == pytest.approx(
+            np.mean(2 * tp.sum(0) / (2 * tp.sum(0) + fp.sum(0) + fn.sum(0))))
