@@ -169,12 +169,18 @@ class SegmentationTask(Task):
         labels = self.labels if self.labels is not None else tuple(sorted(present))
         return LabelMapSet(tuple(case_ids), {c: files[c] for c in case_ids}, geometries, labels, self.spacing)
 
-    def validate_predictions(self, source, case_ids, truth: LabelMapSet | None = None):
+    def validate_predictions(self, source, case_ids, truth: LabelMapSet | None = None, metrics=()):
         """Predicted label maps of a folder or zip aligned to `case_ids`: (LabelMapSet or None, problems).
 
         truth: the references, for geometry checks and the label set (without it, only cases, files
-        and the configured labels are checked). Every problem is reported at once.
+        and the configured labels are checked). metrics: accepted for the base Task's signature
+        (``validate_predictions(source, case_ids, metrics)``); a tuple of metric names in the place of
+        `truth` is read as metrics. Every problem is reported at once.
         """
+        if truth is not None and not isinstance(truth, LabelMapSet):
+            truth, metrics = None, truth
+        for m in metrics or ():
+            self.metric(m)  # an unknown metric name is a caller error (KeyError naming the metrics)
         files, problems = list_case_files(source)
         case_ids = list(case_ids)
         expected = set(case_ids)
@@ -206,9 +212,9 @@ class SegmentationTask(Task):
         labels = allowed if allowed is not None else tuple(sorted(set().union(*found.values()) if found else set()))
         return LabelMapSet(tuple(case_ids), {c: files[c] for c in case_ids}, geometries, tuple(labels), self.spacing), []
 
-    def read_predictions(self, source, case_ids, truth: LabelMapSet | None = None) -> LabelMapSet:
+    def read_predictions(self, source, case_ids, truth: LabelMapSet | None = None, metrics=()) -> LabelMapSet:
         """`validate_predictions`, raising InvalidInput listing every problem."""
-        predictions, problems = self.validate_predictions(source, case_ids, truth)
+        predictions, problems = self.validate_predictions(source, case_ids, truth, metrics)
         if problems:
             raise InvalidInput(problems, "predictions")
         return predictions

@@ -231,3 +231,13 @@ def test_statistics_engine_resamples_segmentation_entries(phase, tmp_path, write
         tp, fp, fn = (scores.counts[k] for k in ("tp", "fp", "fn"))
         assert rows[(name, "global_dice")]["estimate"] == pytest.approx(
             np.mean(2 * tp.sum(0) / (2 * tp.sum(0) + fp.sum(0) + fn.sum(0))))
+
+
+def test_base_task_signature_with_metrics(phase):
+    refs, preds, _, _ = phase
+    task = SegmentationTask()
+    gt = task.read_truth(refs)
+    predictions, problems = task.validate_predictions(preds, gt.case_ids, ("dice", "hd95"))  # as the CLI calls it
+    assert problems == [] and predictions.case_ids == gt.case_ids
+    with pytest.raises(KeyError, match="unknown metric 'dise'"):
+        task.validate_predictions(preds, gt.case_ids, gt, ("dise",))
