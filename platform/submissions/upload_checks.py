@@ -140,6 +140,10 @@ def check_label_map_zip(path: str, n_cases: int, case_bounds: list[int]) -> list
 
         largest = max(case_bounds, default=0)
         total_bound = sum(case_bounds) + HEADER_SLACK
+        declared_too_big = [f"{i.filename} ({i.file_size:,} bytes)" for i in files if i.file_size > largest]
+        if declared_too_big:
+            return [Problem("zip_bomb", f"zip entries larger than a label map of this phase can be "
+                            f"(at most {largest:,} bytes): {', '.join(declared_too_big[:10])}")]
         declared = sum(i.file_size for i in files)
         if declared > total_bound:
             return [Problem("zip_bomb", f"the zip archive decompresses to {declared:,} bytes; label maps of this phase's "
@@ -147,14 +151,14 @@ def check_label_map_zip(path: str, n_cases: int, case_bounds: list[int]) -> list
         too_big, total = [], 0
         for info in files:
             lower = info.filename.lower()
-            if info.file_size > largest:
-                too_big.append(f"{info.filename} ({info.file_size:,} bytes)")
-                continue
             try:
                 with z.open(info) as fh:
                     head = fh.read(512)
-                if lower.endswith(".nii.gz"):
-                    size, inner = _gunzip_size(z, info, largest)
+                if lower.endswith(".nii.gz") and head[:2] == b"\x1f\x8b":
+                    try:
+                        size, inner = _gunzip_size(z, info, largest)
+                    except (zlib.error, EOFError):
+                        continue  # a broken gzip stream: the Task reports the file as unreadable
                     total += size
                     if size > largest:
                         too_big.append(f"{info.filename} (over {largest:,} bytes once decompressed)")

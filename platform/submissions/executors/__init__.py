@@ -6,11 +6,12 @@ The submodules import the docker SDK only where it is used; importing this packa
 """
 
 from .base import Executor, Reason, RunLimits, RunResult, SandboxError
-from .docker_executor import DockerExecutor
+from .docker_executor import QUEUE_CPU, QUEUE_GPU, DockerExecutor, executor_for_queue
 from .image_archive import ArchiveReport, inspect_archive
 from .image_cache import ArchiveRefused, LoadedImage, load_image, prune_images, touch
 
 __all__ = [
     "ArchiveRefused", "ArchiveReport", "DockerExecutor", "Executor", "LoadedImage", "Reason", "RunLimits",
-    "RunResult", "SandboxError", "inspect_archive", "load_image", "prune_images", "touch",
+    "RunResult", "SandboxError", "QUEUE_CPU", "QUEUE_GPU", "executor_for_queue", "inspect_archive", "load_image",
+    "prune_images", "touch",
 ]

@@ -110,6 +110,17 @@ def fork_failures(container_id: str) -> int:
     return int(match.group(1)) if match else 0
 
 
+QUEUE_CPU = "containers-cpu"
+QUEUE_GPU = "containers-gpu"
+
+
+def executor_for_queue(queue: str, client=None, **options) -> DockerExecutor:
+    """The executor a worker consuming `queue` uses: GPUs passed through on `containers-gpu` only."""
+    if queue not in (QUEUE_CPU, QUEUE_GPU):
+        raise ValueError(f"unknown container queue {queue!r}; expected {QUEUE_CPU} or {QUEUE_GPU}")
+    return DockerExecutor(client, gpus=queue == QUEUE_GPU, **options)
+
+
 def default_work_dir() -> Path:
     """Where /output stages are mounted: $PODIUM_RUN_DIR, else <tmp>/podium-runs."""
     return Path(os.environ.get("PODIUM_RUN_DIR") or Path(tempfile.gettempdir()) / "podium-runs")
@@ -308,12 +319,14 @@ class DockerExecutor(Executor):
                 shutil.rmtree(stage, ignore_errors=True)
         return removed
 
-    def reap_expired(self, now: float | None = None, grace_s: float = REAP_GRACE_S) -> list[str]:
-        """Remove any Podium container, whichever worker started it, past its deadline plus `grace_s`
-        (for a periodic watchdog: a worker that died and never came back)."""
+    def reap_expired(self, now: float | None = None, grace_s: float = REAP_GRACE_S,
+                     worker_id: str | None = None) -> list[str]:
+        """Remove any Podium container past its deadline plus `grace_s`, whichever worker started it
+        (or only `worker_id`'s): for a periodic watchdog, when a worker died and never came back."""
         now = time.time() if now is None else now
+        labels = [LABEL_MANAGED] + ([f"{LABEL_WORKER}={worker_id}"] if worker_id else [])
         expired = []
-        for container in self.client.containers.list(all=True, filters={"label": LABEL_MANAGED}):
+        for container in self.client.containers.list(all=True, filters={"label": labels}):
             deadline = float(container.labels.get(LABEL_DEADLINE, "0") or 0)
             if deadline + grace_s < now:
                 expired.append(container)

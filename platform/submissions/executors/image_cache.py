@@ -43,11 +43,12 @@ class LoadedImage:
     seconds: float
 
 
-def cache_tag(image_id: str) -> str:
-    return f"{CACHE_REPOSITORY}:{image_id.removeprefix('sha256:')}"
+def cache_tag(image_id: str, repository: str = CACHE_REPOSITORY) -> str:
+    return f"{repository}:{image_id.removeprefix('sha256:')}"
 
 
-def load_image(client, archive_path: str | Path, report: ArchiveReport | None = None) -> LoadedImage:
+def load_image(client, archive_path: str | Path, report: ArchiveReport | None = None, *,
+               repository: str = CACHE_REPOSITORY) -> LoadedImage:
     """Make the archive's image available on this engine, loading it only when it is not cached.
 
     report: the `inspect_archive` report of this archive (inspected here when not given).
@@ -60,8 +61,8 @@ def load_image(client, archive_path: str | Path, report: ArchiveReport | None = 
     if not report.ok:
         raise ArchiveRefused(report)
     t0 = time.perf_counter()
-    tag = cache_tag(report.image_id)
-    repository, name = tag.split(":")
+    tag = cache_tag(report.image_id, repository)
+    name = tag.rsplit(":", 1)[1]
     try:
         image = client.images.get(report.image_id)
         loaded = False
@@ -84,14 +85,13 @@ def load_image(client, archive_path: str | Path, report: ArchiveReport | None = 
     return LoadedImage(image.id, tag, loaded, time.perf_counter() - t0)
 
 
-def touch(client, image_id: str) -> None:
+def touch(client, image_id: str, repository: str = CACHE_REPOSITORY) -> None:
     """Mark a cached image as used now (call before each run of an already-loaded image)."""
-    repository, name = cache_tag(image_id).split(":")
-    client.images.get(image_id).tag(repository, name)
+    client.images.get(image_id).tag(repository, cache_tag(image_id, repository).rsplit(":", 1)[1])
 
 
 def prune_images(client, *, max_age: timedelta = timedelta(days=7), max_total_bytes: int | None = None,
-                 now: datetime | None = None) -> list[str]:
+                 now: datetime | None = None, repository: str = CACHE_REPOSITORY) -> list[str]:
     """Remove cached submission images unused for longer than `max_age`, then the least recently used
     until the rest take at most `max_total_bytes` (sizes as the engine reports them, shared layers
     counted per image). Images any container (running or stopped) uses are kept. Returns removed ids."""
@@ -100,7 +100,7 @@ def prune_images(client, *, max_age: timedelta = timedelta(days=7), max_total_by
     now = now or datetime.now(UTC)
     in_use = {c.attrs.get("Image") for c in client.containers.list(all=True)}
     cached = []
-    for image in client.images.list(name=CACHE_REPOSITORY):
+    for image in client.images.list(name=repository):
         if image.id in in_use:
             continue
         used = parse_engine_time((image.attrs.get("Metadata") or {}).get("LastTagTime")) or \
@@ -116,7 +116,8 @@ def prune_images(client, *, max_age: timedelta = timedelta(days=7), max_total_by
             continue
         try:
             for tag in image.tags:
-                client.images.remove(tag, noprune=False)
+                if tag.startswith(f"{repository}:"):
+                    client.images.remove(tag, noprune=False)
             removed.append(image.id)
             total -= image.attrs.get("Size", 0)
         except docker.errors.APIError as exc:
