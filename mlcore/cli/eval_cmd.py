@@ -54,8 +54,9 @@ def _fmt(v, spec=".4f"):
     return "-" if v is None or v != v else format(v, spec)
 
 
-def print_tables(ev, out=sys.stdout) -> None:
-    """The results table and the pairwise tests, as plain text."""
+def print_tables(ev, out=None) -> None:
+    """The results table and the pairwise tests, as plain text (to `out`, default standard output)."""
+    out = out or sys.stdout
     b = ev.meta["bootstrap"]
     level = int(round(b["level"] * 100))
     print(f"{ev.meta['n_cases']} cases, B={b['n_resamples']}, seed={b['seed']}, "

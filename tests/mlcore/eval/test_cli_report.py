@@ -1,0 +1,69 @@
+"""`podium eval` end to end on the KNIGHT files, and the HTML report."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from mlcore.cli import main
+from mlcore.eval import Evaluation
+
+
+@pytest.fixture
+def files(tmp_path, knight):
+    truth = tmp_path / "truth.csv"
+    truth.write_text("case_id,label\n" + "".join(f"{c},{y}\n" for c, y in zip(knight["ids"], knight["y"], strict=True)))
+    canat = tmp_path / "canat.csv"
+    canat.write_text("case_id,score\n" + "".join(f"{c},{s:.17g}\n" for c, s in zip(knight["ids"], knight["score"], strict=True)))
+    flipped = tmp_path / "flipped.csv"
+    flipped.write_text("case_id,score\n" + "".join(f"{c},{1 - s:.17g}\n" for c, s in zip(knight["ids"], knight["score"], strict=True)))
+    return truth, canat, flipped
+
+
+def test_eval_prints_table_and_writes_json_and_report(files, tmp_path, capsys):
+    truth, canat, flipped = files
+    out_json, out_html = tmp_path / "e.json", tmp_path / "e.html"
+    rc = main(["eval", "--truth", str(truth), "--pred", f"CanAT={canat}", "--pred", f"flipped={flipped}",
+               "--metric", "auc", "--metric", "accuracy", "--bootstrap", "2000", "--seed", "7", "--stratify",
+               "--json", str(out_json), "--report", str(out_html), "--no-progress"])
+    assert rc == 0
+    text = capsys.readouterr().out
+    line = next(ln for ln in text.splitlines() if ln.startswith("CanAT") and " auc " in ln)
+    assert re.search(r"0\.845\d\s+\[0\.7\d{3}, 0\.9\d{3}\]\s+1\s+1\.0\s+1\.000", line)
+    assert "delong" in text and "mcnemar" in text
+    ev = Evaluation.from_json(out_json.read_text())
+    row = ev.result("CanAT", "auc")
+    assert row["ci_low"] == pytest.approx(0.712, abs=0.015) and row["ci_high"] == pytest.approx(0.954, abs=0.015)
+    doc = json.loads(out_json.read_text())
+    pair = doc["pairwise"][0]
+    assert pair["tests"]["delong"]["p_adjusted"] is not None and pair["significant"] is True
+    html = out_html.read_text()
+    assert "<script src=" not in html and "Plotly.newPlot" in html and "B=2000, seed=7" in html
+
+
+def test_eval_reports_every_problem_and_fails(files, tmp_path, capsys):
+    truth, canat, _ = files
+    bad = tmp_path / "bad.csv"
+    bad.write_text("case_id,score\ncase_00010,high\ncase_00010,0.2\nnope,0.1\n")
+    rc = main(["eval", "--truth", str(truth), "--pred", f"ok={canat}", "--pred", f"bad={bad}", "--no-progress"])
+    assert rc == 1
+    err = capsys.readouterr().err
+    for code in ("duplicate_cases", "missing_cases", "unknown_cases", "non_numeric"):
+        assert f"[{code}]" in err
+
+
+def test_eval_refuses_scores_for_a_probability_metric(files, tmp_path, capsys, knight):
+    truth, _, _ = files
+    scaled = tmp_path / "scaled.csv"
+    scaled.write_text("case_id,score\n" + "".join(f"{c},{3 * s:.17g}\n" for c, s in zip(knight["ids"], knight["score"], strict=True)))
+    rc = main(["eval", "--truth", str(truth), "--pred", f"x={scaled}", "--metric", "brier", "--no-progress"])
+    assert rc == 1
+    assert "[not_probability]" in capsys.readouterr().err
+
+
+def test_unknown_metric_is_a_usage_error(files, capsys):
+    truth, canat, _ = files
+    assert main(["eval", "--truth", str(truth), "--pred", f"x={canat}", "--metric", "nope", "--no-progress"]) == 2
+    assert "unknown metric 'nope'" in capsys.readouterr().err
