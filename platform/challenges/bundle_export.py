@@ -27,6 +27,7 @@ def _phase_spec(phase: Phase, data: list) -> dict:
         "slug": phase.slug, "title": phase.title, "description": phase.description, "task": phase.task_type,
         "task_options": phase.task_options, "ground_truth": truth_name(phase),
         "cases": f"phases/{phase.slug}/cases.csv", "metrics": phase.metrics, "ranking": phase.ranking,
+        "entry_selection": phase.entry_selection, "rank_baselines": phase.rank_baselines,
         "bootstrap": {"resamples": phase.bootstrap_resamples, "seed": phase.seed},
         "submission_kinds": phase.submission_kinds,
         "limits": {"per_day": phase.limit_per_day, "total": phase.limit_total, "concurrent": phase.limit_concurrent},

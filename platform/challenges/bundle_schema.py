@@ -16,7 +16,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUPPORTED_VERSIONS = (1,)
 CHALLENGE_KEYS = {"version", "slug", "title", "description", "terms", "requires_approval", "phases", "data"}
 PHASE_KEYS = {"slug", "title", "description", "task", "task_options", "ground_truth", "cases", "metrics", "ranking",
-              "bootstrap", "submission_kinds", "limits", "time_limit", "opens", "closes", "leaderboard", "publish_per_case", "data"}
+              "bootstrap", "submission_kinds", "limits", "time_limit", "opens", "closes", "leaderboard", "publish_per_case", "data",
+              "entry_selection", "rank_baselines"}
 
 
 def _choice(r, path, value, choices, default):
@@ -188,7 +189,10 @@ def _phase(r, root, i, spec, seen_slugs):
         "slug": slug, "title": _text(r, path + ("title",), spec.get("title"), required=True, max_length=200),
         "description": _text(r, path + ("description",), spec.get("description")),
         "task_type": task.name if task else "", "task_options": options, "metrics": metrics,
-        "ranking": _choice(r, path + ("ranking",), spec.get("ranking"), Phase.Ranking.values, Phase.Ranking.AGGREGATE_MEAN),
+        "ranking": _choice(r, path + ("ranking",), spec.get("ranking"), Phase.Ranking.values, Phase.Ranking.AGGREGATE_THEN_RANK),
+        "entry_selection": _choice(r, path + ("entry_selection",), spec.get("entry_selection"), Phase.EntrySelection.values,
+                                   Phase.EntrySelection.FINAL_OR_LATEST),
+        "rank_baselines": _bool(r, path + ("rank_baselines",), spec.get("rank_baselines"), False),
         "bootstrap_resamples": _int(r, path + ("bootstrap", "resamples"), boot.get("resamples"), 1000, 100, 100_000),
         "seed": _int(r, path + ("bootstrap", "seed"), boot.get("seed"), 1234, 0, 2**31 - 1),
         "submission_kinds": _choice(r, path + ("submission_kinds",), spec.get("submission_kinds"), Phase.SubmissionKinds.values, "predictions"),

@@ -49,10 +49,15 @@ class Phase(models.Model):
         HIDDEN = "hidden", "hidden"
 
     class Ranking(models.TextChoices):
-        AGGREGATE_MEAN = "aggregate-then-rank", "aggregate then rank"
-        AGGREGATE_MEDIAN = "aggregate-median-then-rank", "aggregate (median) then rank"
-        RANK_THEN_AGGREGATE = "rank-then-aggregate", "rank then aggregate"
-        TEST_THEN_RANK = "test-then-rank", "test then rank"
+        # The ranking methods of mlcore.eval (RankingSettings.method).
+        AGGREGATE_THEN_RANK = "aggregate_then_rank", "aggregate then rank"
+        RANK_THEN_AGGREGATE = "rank_then_aggregate", "rank then aggregate (mean of per-case ranks)"
+        TEST_THEN_RANK = "test_then_rank", "test then rank (significant wins after correction)"
+
+    class EntrySelection(models.TextChoices):
+        FINAL_OR_LATEST = "final_or_latest", "each team's final submission, else its latest"
+        # A team's best entry has an optimistic interval: offered only as the organizers' explicit choice.
+        BEST = "best", "each team's best submission on the primary metric (optimistic)"
 
     challenge = models.ForeignKey(Challenge, related_name="phases", on_delete=models.CASCADE)
     slug = models.SlugField()
@@ -61,7 +66,9 @@ class Phase(models.Model):
     task_type = models.CharField(max_length=32, choices=TaskType.choices)
     task_options = models.JSONField(default=dict, blank=True, help_text="task settings: classes, labels, spacing ...")
     metrics = models.JSONField(default=list, help_text="metric names; the first is the primary metric")
-    ranking = models.CharField(max_length=32, choices=Ranking.choices, default=Ranking.AGGREGATE_MEAN)
+    ranking = models.CharField(max_length=32, choices=Ranking.choices, default=Ranking.AGGREGATE_THEN_RANK)
+    entry_selection = models.CharField(max_length=20, choices=EntrySelection.choices, default=EntrySelection.FINAL_OR_LATEST)
+    rank_baselines = models.BooleanField(default=False, help_text="baselines are ranked with the teams (else listed only)")
     ground_truth = models.FileField(storage=private_storage, upload_to="ground-truth/")
     ground_truth_name = models.CharField(max_length=300, blank=True, help_text="file name in the bundle")
     bootstrap_resamples = models.PositiveIntegerField(default=1000)

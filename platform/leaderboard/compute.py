@@ -1,35 +1,145 @@
-"""A phase's leaderboard from its scored submissions (the statistics issue adds CIs and ranks)."""
+"""A phase's leaderboard on one case subset: every counted entry through `mlcore.eval.evaluate` on one
+shared set of paired bootstrap resamples, with cached replicates; the documents pages and the API serve."""
 
-from submissions.models import Status
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+from django.utils import timezone
+
+from mlcore import __version__ as mlcore_version
+from mlcore.eval import evaluate
+from mlcore.eval.evaluation import _clean as json_ready  # NaN -> null, numpy -> Python, as in Evaluation JSON
+
+from .entries import entry_names, select_entries
+from .replicate_cache import ReplicateCache
 
 
-def counted_entries(phase):
-    """Each participant's latest succeeded submission (baselines are listed too)."""
-    latest = {}
-    for sub in phase.submissions.filter(status=Status.SUCCEEDED).select_related("creator").order_by("created_at"):
-        latest[sub.creator_id] = sub
-    return list(latest.values())
+def subset_case_ids(phase, subset: str) -> list[str]:
+    return list(phase.cases.filter(subset=subset).order_by("order").values_list("case_id", flat=True))
 
 
-def leaderboard(phase) -> dict:
-    """JSON-ready leaderboard: rows sorted by the primary metric in its direction."""
-    task = phase.task
-    primary = task.metric(phase.primary_metric)
-    entries = counted_entries(phase)
-    sign = -1 if primary.higher_is_better else 1
-    entries.sort(key=lambda s: (sign * s.scores[primary.name], s.created_at))
-    rows, rank, previous = [], 0, None
-    for i, sub in enumerate(entries, start=1):
-        value = sub.scores[primary.name]
-        rank = rank if value == previous else i
-        previous = value
-        rows.append({
-            "rank": rank, "submission": sub.pk, "participant": sub.creator.username,
-            "is_baseline": sub.is_baseline, "method": sub.method_description,
-            "scores": sub.scores, "created_at": sub.created_at.isoformat(),
-        })
+def _predictions(sub, rows: np.ndarray) -> np.ndarray:
+    with sub.predictions.open("rb") as fh:
+        return np.load(fh)[rows]
+
+
+def settings_of(phase) -> dict:
+    classification = phase.task_type in ("binary", "multiclass")
     return {
-        "phase": phase.pk, "challenge": phase.challenge.slug, "task": phase.task_type,
-        "metrics": [{"name": m, "higher_is_better": task.metric(m).higher_is_better} for m in phase.metrics],
-        "primary_metric": primary.name, "cases": len(phase.case_ids), "entries": rows,
+        "metrics": list(phase.metrics),
+        "bootstrap": {"n_resamples": phase.bootstrap_resamples, "seed": phase.seed, "stratify": classification},
+        "ranking": {"method": phase.ranking},
+    }
+
+
+def evaluate_subset(phase, subset: str, entries: dict, cache: bool = True):
+    """Evaluation of `entries` ({name: Submission}) on the phase's `subset` cases (None without cases)."""
+    case_ids = subset_case_ids(phase, subset)
+    entries = {name: sub for name, sub in entries.items() if sub.predictions}
+    if not case_ids or not entries:
+        return None
+    order = {c: i for i, c in enumerate(phase.case_ids)}
+    rows = np.array([order[c] for c in case_ids])
+    truth = phase.read_truth().subset(case_ids)
+    preds = {name: _predictions(sub, rows) for name, sub in entries.items()}
+    return evaluate(phase.task, truth, preds, **settings_of(phase),
+                    replicate_cache=ReplicateCache(entries) if cache else None)
+
+
+def _row(ev, name, sub, metrics, ranked: bool) -> dict:
+    stats = {m: ev.result(name, m) for m in metrics}
+    primary = stats[metrics[0]]
+    final_rank = ev.meta["ranking"]["ranks"].get(name) if ranked else None
+    return {
+        "rank": final_rank, "entry": name, "submission": sub.pk, "team": sub.team.name if sub.team_id else None,
+        "participant": sub.creator.username, "method": sub.method_description, "is_baseline": sub.is_baseline,
+        "is_final": sub.is_final, "created_at": sub.created_at.isoformat(),
+        "metrics": {m: {k: r[k] for k in ("estimate", "ci_low", "ci_high")} for m, r in stats.items()},
+        "median_rank": primary["median_rank"] if ranked else None,
+        "rank_ci": [primary["rank_ci_low"], primary["rank_ci_high"]] if ranked else None,
+        "p_best": primary["p_best"] if ranked else None, "tier": primary["tier"] if ranked else None,
+    }
+
+
+ROC_ENTRIES = 10  # ROC curves of the best entries only: a plot of 200 curves helps nobody
+
+
+def all_figures(ev) -> dict:
+    """{name: plotly figure as JSON}: forest plot, rank blob plot, significance map and per-case values
+    per metric; ROC curves with bootstrap bands of the best entries (binary tasks)."""
+    from dataclasses import replace
+
+    from mlcore.eval.report import figures as f
+
+    out = {}
+    for m in ev.metric_names:
+        out[f"forest_{m}"] = f.forest_plot(ev, m)
+        out[f"ranks_{m}"] = f.rank_blob_plot(ev, m)
+        if len(ev.entries) > 1:
+            out[f"significance_{m}"] = f.significance_map(ev, m)
+        per_case = f.per_case_plot(ev, m)
+        if per_case is not None:
+            out[f"per_case_{m}"] = per_case
+    best = ev.meta["ranking"]["order"][:ROC_ENTRIES]
+    if "predictions" in ev.data:
+        top = replace(ev, data={**ev.data, "predictions": {n: ev.data["predictions"][n] for n in best}})
+        roc = f.roc_curves(top)
+        if roc is not None:
+            out["roc"] = roc
+    return {name: json.loads(fig.to_json()) for name, fig in out.items()}
+
+
+def public_figures(figures: dict, include_per_case: bool, include_roc: bool) -> dict:
+    """ROC curves step at each case, so with one's own scores they would reveal hidden labels: they are
+    shown once the phase has ended (and to organizers). Per-case plots only when the organizers publish
+    per-case values."""
+    return {name: fig for name, fig in figures.items()
+            if not (name == "roc" and not include_roc) and not (name.startswith("per_case_") and not include_per_case)}
+
+
+def reproduce_command(phase, metrics, boot) -> str:
+    """The `podium eval` call that gives the same numbers from the subset's truth and the entries' files."""
+    parts = ["podium eval", f"--task {phase.task_type}", "--truth TRUTH.csv", "--pred ENTRY=FILE.csv ..."]
+    parts += [f"--metric {m}" for m in metrics]
+    parts += [f"--bootstrap {boot['n_resamples']}", f"--seed {boot['seed']}", f"--ranking {phase.ranking}"]
+    if boot.get("stratified"):
+        parts.append("--stratify")
+    return " ".join(parts)
+
+
+def build(phase, subset: str) -> dict | None:
+    """{document, statistics, figures, organizer_figures, n_entries, duration_s} or None (no cases/entries)."""
+    start = time.perf_counter()
+    teams, baselines = select_entries(phase)
+    ranked = entry_names(teams + (baselines if phase.rank_baselines else []))
+    listed = entry_names(baselines) if not phase.rank_baselines else {}
+    ev = evaluate_subset(phase, subset, ranked)
+    if ev is None:
+        return None
+    metrics = list(phase.metrics)
+    rows = [_row(ev, n, s, metrics, True) for n, s in ranked.items()]
+    ev_baselines = evaluate_subset(phase, subset, listed) if listed else None
+    rows += [_row(ev_baselines, n, s, metrics, False) for n, s in listed.items()]
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["entry"]))
+    boot = ev.meta["bootstrap"]
+    document = {
+        "phase": phase.pk, "challenge": phase.challenge.slug, "subset": subset, "task": phase.task_type,
+        "computed_at": timezone.now().isoformat(), "n_cases": ev.meta["n_cases"],
+        "primary_metric": metrics[0], "metrics": ev.meta["metrics"],
+        "ranking": {k: ev.meta["ranking"][k] for k in ("method", "metric", "tiers", "verdict_test", "kendall_tau_between_methods")},
+        "reproduce": {"seed": boot["seed"], "n_resamples": boot["n_resamples"], "ci_method": boot["ci_method"],
+                      "level": boot["level"], "stratified": boot.get("stratified"), "mlcore_version": mlcore_version,
+                      "ranking_method": phase.ranking, "command": reproduce_command(phase, metrics, boot)},
+        "rows": rows,
+    }
+    ended = phase.has_ended()
+    figures = all_figures(ev)
+    return {
+        "document": json_ready(document), "statistics": ev.to_dict(),
+        "figures": public_figures(figures, include_per_case=phase.publish_per_case, include_roc=ended),
+        "organizer_figures": figures,
+        "n_entries": len(rows), "duration_s": time.perf_counter() - start,
     }

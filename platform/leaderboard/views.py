@@ -1,20 +1,113 @@
-from django.shortcuts import get_object_or_404, render
-from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
-from rest_framework.views import APIView
+"""Leaderboard API (JSON, CSV, statistics, HTML report) and page; all answer from the cached snapshot."""
 
+import csv
+import io
+import json
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from rest_framework.authentication import TokenAuthentication
+
+from challenges import roles
 from challenges.models import Phase
 
-from .compute import leaderboard
+from .models import Snapshot
+from .visibility import default_subset, visible_subsets
 
 
-class PhaseLeaderboard(APIView):
-    permission_classes = [AllowAny]
+def _user(request):
+    """Session user, or the user of an API token (these plain views skip DRF for speed)."""
+    if request.user.is_authenticated or "HTTP_AUTHORIZATION" not in request.META:
+        return request.user
+    try:
+        found = TokenAuthentication().authenticate(request)
+    except Exception:
+        return request.user
+    return found[0] if found else request.user
 
-    def get(self, request, phase_id):
-        return Response(leaderboard(get_object_or_404(Phase, pk=phase_id)))
+
+def _snapshot(request, phase):
+    user = _user(request)
+    subset = request.GET.get("subset") or default_subset(user, phase)
+    if subset is None:
+        raise PermissionDenied("the leaderboard of this phase is not visible to you")
+    if subset not in ("public", "private"):
+        raise Http404(f"unknown subset {subset!r}: expected public or private")
+    if subset not in visible_subsets(user, phase):
+        raise PermissionDenied(f"the {subset} leaderboard of this phase is not visible to you")
+    return user, subset, Snapshot.objects.filter(phase=phase, subset=subset).first()
+
+
+def _pending(phase, subset):
+    return {"phase": phase.pk, "subset": subset, "status": "pending", "rows": [],
+            "detail": "no scored entries yet, or the leaderboard is being computed"}
+
+
+def leaderboard_json(request, phase_id):
+    phase = get_object_or_404(Phase, pk=phase_id)
+    try:
+        _, subset, snap = _snapshot(request, phase)
+    except PermissionDenied as exc:
+        return JsonResponse({"detail": str(exc)}, status=403)
+    if snap is None:
+        return JsonResponse(_pending(phase, subset))
+    return HttpResponse(snap.document, content_type="application/json")
+
+
+def leaderboard_statistics(request, phase_id):
+    phase = get_object_or_404(Phase, pk=phase_id)
+    try:
+        _, subset, snap = _snapshot(request, phase)
+    except PermissionDenied as exc:
+        return JsonResponse({"detail": str(exc)}, status=403)
+    return HttpResponse(snap.statistics, content_type="application/json") if snap else JsonResponse(_pending(phase, subset))
+
+
+def leaderboard_csv(request, phase_id):
+    phase = get_object_or_404(Phase, pk=phase_id)
+    _, subset, snap = _snapshot(request, phase)
+    doc = json.loads(snap.document) if snap else _pending(phase, subset)
+    metrics = [m["name"] for m in doc.get("metrics", [])]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["rank", "entry", "team", "participant", "is_baseline", "median_rank", "rank_ci_low", "rank_ci_high",
+                     "p_best", "tier", *[f"{m}_{k}" for m in metrics for k in ("estimate", "ci_low", "ci_high")], "submitted"])
+    for r in doc["rows"]:
+        rank_ci = r["rank_ci"] or [None, None]
+        writer.writerow([r["rank"], r["entry"], r["team"], r["participant"], r["is_baseline"], r["median_rank"], *rank_ci,
+                         r["p_best"], r["tier"], *[r["metrics"][m][k] for m in metrics for k in ("estimate", "ci_low", "ci_high")],
+                         r["created_at"]])
+    response = HttpResponse(out.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{phase.challenge.slug}-{phase.slug}-{subset}-leaderboard.csv"'
+    return response
+
+
+def leaderboard_report(request, phase_id):
+    """A self-contained HTML report (plotly.js inside) for the organizers' challenge paper."""
+    from .compute import evaluate_subset
+    from .entries import entry_names, select_entries
+
+    phase = get_object_or_404(Phase, pk=phase_id)
+    if not roles.is_organizer(_user(request), phase.challenge):
+        raise PermissionDenied("the full report, with per-case values, is for organizers")
+    subset = request.GET.get("subset") or "public"
+    teams, baselines = select_entries(phase)
+    ev = evaluate_subset(phase, subset, entry_names(teams + baselines))
+    if ev is None:
+        raise Http404("no scored entries or no cases in this subset")
+    response = HttpResponse(ev.to_html(), content_type="text/html")
+    response["Content-Disposition"] = f'attachment; filename="{phase.challenge.slug}-{phase.slug}-{subset}-report.html"'
+    return response
 
 
 def leaderboard_page(request, slug, phase_slug):
     phase = get_object_or_404(Phase.objects.select_related("challenge"), challenge__slug=slug, slug=phase_slug)
-    return render(request, "leaderboard/leaderboard.html", {"phase": phase, "board": leaderboard(phase)})
+    user, subset, snap = _snapshot(request, phase)
+    organizer = roles.is_organizer(user, phase.challenge)
+    doc = json.loads(snap.document) if snap else _pending(phase, subset)
+    figures = json.loads(snap.organizer_figures if organizer else snap.figures) if snap else {}
+    return render(request, "leaderboard/leaderboard.html", {
+        "phase": phase, "doc": doc, "subset": subset, "subsets": visible_subsets(user, phase), "figures": figures,
+        "is_organizer": organizer, "metrics": doc.get("metrics", []),
+    })

@@ -5,6 +5,7 @@ SQLite file (a real worker process, no broker service), media in a local folder.
 Production: DATABASE_URL=postgres://..., CELERY_BROKER_URL=redis://... or amqp://..., S3 storage.
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -93,6 +94,9 @@ LOGOUT_REDIRECT_URL = "/"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("PODIUM_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# plotly.js comes from the plotly package itself and is served by us (no CDN): /static/plotly/plotly.min.js
+_plotly = importlib.util.find_spec("plotly")
+STATICFILES_DIRS = [("plotly", Path(_plotly.submodule_search_locations[0]) / "package_data")] if _plotly else []
 MEDIA_ROOT = Path(os.environ.get("PODIUM_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 # Ground truth and participants' files live under PRIVATE_ROOT, which no URL serves.

@@ -36,7 +36,8 @@ def build_world() -> World:
     w = World()
     phase = PhaseFactory(challenge__requires_approval=True)
     challenge = phase.challenge
-    w.objects.update(challenge=challenge, phase=phase)
+    hidden = PhaseFactory(challenge=challenge, slug="hidden", leaderboard_visibility="hidden")
+    w.objects.update(challenge=challenge, phase=phase, hidden_phase=hidden)
     for role in ROLES[1:]:
         w.users[role] = User.objects.create_user(role, password=f"{role}-password", is_staff=role == "staff")
         Token.objects.create(user=w.users[role])

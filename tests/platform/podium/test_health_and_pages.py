@@ -1,10 +1,8 @@
 """/healthz and the pages of the thin path."""
 
 import pytest
-from django.core.files.base import ContentFile
 
-from submissions.models import Status, Submission
-from tests.platform.factories import PhaseFactory, UserFactory
+from tests.platform.factories import PhaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,18 +15,11 @@ def test_healthz_reports_each_part(client):
     assert resp.status_code == (200 if body["broker"]["ok"] else 503)
 
 
-def test_home_challenge_and_leaderboard_pages(client):
-    phase = PhaseFactory(challenge__title="Kidney tumours")
-    for name, auc in (("ann", 0.71), ("ben", 0.93)):
-        sub = Submission(phase=phase, creator=UserFactory(username=name), status=Status.SUCCEEDED, scores={"auc": auc})
-        sub.file.save("p.csv", ContentFile(b"x"), save=False)
-        sub.save()
+def test_home_and_challenge_pages(client):
+    phase = PhaseFactory(challenge__title="Kidney tumours", challenge__description="**Bold** claim")
     assert "Kidney tumours" in client.get("/").content.decode()
-    assert "leaderboard" in client.get(f"/challenges/{phase.challenge.slug}/").content.decode()
-    page = client.get(f"/challenges/{phase.challenge.slug}/test/leaderboard/").content.decode()
-    assert page.index("ben") < page.index("ann") and "0.9300" in page
-    board = client.get(f"/api/phases/{phase.pk}/leaderboard/").json()
-    assert [(e["rank"], e["participant"]) for e in board["entries"]] == [(1, "ben"), (2, "ann")]
+    page = client.get(f"/challenges/{phase.challenge.slug}/").content.decode()
+    assert "<strong>Bold</strong> claim" in page and f"/challenges/{phase.challenge.slug}/test/leaderboard/" in page
 
 
 def test_api_docs_are_served_without_a_cdn(client):

@@ -1,0 +1,55 @@
+"""Leaderboard API, CSV and page from the cached snapshot; visibility by phase settings."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from leaderboard.models import Snapshot
+from leaderboard.refresh import recompute
+from tests.platform.leaderboard.helpers import scored_demo_phase
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_csv_and_page_show_intervals_from_the_snapshot(tmp_path, client):
+    phase, _, _, _ = scored_demo_phase(tmp_path)
+    recompute(phase)
+    doc = json.loads(Snapshot.objects.get(phase=phase, subset="public").document)
+    api = client.get(f"/api/phases/{phase.pk}/leaderboard/").json()
+    assert api == doc and len(api["rows"]) == 4
+    best = api["rows"][0]
+    assert best["metrics"]["auc"]["ci_low"] <= best["metrics"]["auc"]["estimate"] <= best["metrics"]["auc"]["ci_high"]
+    rows = list(csv.DictReader(io.StringIO(client.get(f"/api/phases/{phase.pk}/leaderboard.csv").content.decode())))
+    assert [r["entry"] for r in rows] == [r["entry"] for r in api["rows"]]
+    assert float(rows[0]["auc_ci_low"]) == best["metrics"]["auc"]["ci_low"]
+    page = client.get(f"/challenges/{phase.challenge.slug}/test/leaderboard/").content.decode()
+    assert f"{best['metrics']['auc']['estimate']:.3f}" in page and "/static/plotly/plotly.min.js" in page
+    assert 'data-figure="forest_auc"' in page and 'data-figure="roc"' not in page  # no ROC while the phase runs
+    assert client.get("/static/plotly/plotly.min.js").status_code == 200
+
+
+def test_private_leaderboard_is_revealed_when_the_phase_ends(tmp_path, client):
+    phase, _, _, _ = scored_demo_phase(tmp_path, metrics=("auc",))
+    recompute(phase)
+    url = f"/api/phases/{phase.pk}/leaderboard/"
+    assert client.get(url + "?subset=private").status_code == 403
+    phase.closes_at = timezone.now() - timedelta(minutes=1)
+    phase.save()
+    recompute(phase)
+    private = client.get(url).json()
+    assert private["subset"] == "private" and private["n_cases"] == 100
+    page = client.get(f"/challenges/{phase.challenge.slug}/test/leaderboard/").content.decode()
+    assert 'data-figure="roc"' in page
+
+
+def test_private_until_end_hides_everything_before_the_end(tmp_path, client):
+    phase, _, _, _ = scored_demo_phase(tmp_path, metrics=("auc",))
+    phase.leaderboard_visibility = "private_until_end"
+    phase.save()
+    recompute(phase)
+    assert client.get(f"/api/phases/{phase.pk}/leaderboard/").status_code == 403
+    assert client.get(f"/challenges/{phase.challenge.slug}/test/leaderboard/").status_code == 403
