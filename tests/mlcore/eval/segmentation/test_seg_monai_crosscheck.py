@@ -58,6 +58,34 @@ def test_matches_monai_on_random_shapes(seed):
 
 
 @pytest.mark.filterwarnings("ignore")
+def test_matches_monai_multi_label():
+    rng = np.random.default_rng(42)
+    shape, spacing = (30, 26, 18), (0.9, 1.1, 2.0)
+    second = random_blob(rng, shape)
+    ref = random_blob(rng, shape).astype(np.uint8)
+    ref[second] = 2
+    pred = random_blob(rng, shape).astype(np.uint8)
+    pred[np.roll(second, 2, axis=0)] = 2
+    pred[random_blob(rng, shape) & (pred == 0)] = 3
+    ours = score_case(ref, pred, spacing, labels=(1, 2, 3), metrics=("dice", "hd95", "nsd"),
+                      options=ScoringOptions(tolerance_mm=2.0)).values
+
+    def multi_hot(a):
+        t = torch.from_numpy(a.astype(np.int64))
+        return torch.stack([t == k for k in range(4)]).float()[None]
+
+    y_pred, y = multi_hot(pred), multi_hot(ref)
+    dice = monai_metrics.compute_dice(y_pred, y, include_background=False)[0]
+    hd95 = monai_metrics.compute_hausdorff_distance(y_pred, y, percentile=95, spacing=spacing)[0]
+    nsd = monai_metrics.compute_surface_dice(y_pred, y, [2.0] * 3, spacing=spacing)[0]
+    # label 3 is only in the prediction: MONAI's Dice ignores it (NaN), ours scores the false positive
+    assert np.isnan(float(dice[2])) and ours["dice"][2] == 0.0
+    np.testing.assert_allclose(ours["dice"][:2], dice[:2].numpy(), rtol=1e-5)
+    np.testing.assert_allclose(ours["hd95"][:2], hd95[:2].numpy(), rtol=1e-5)
+    np.testing.assert_allclose(ours["nsd"], nsd.numpy(), rtol=1e-5)  # reference empty for label 3: 0 in both
+
+
+@pytest.mark.filterwarnings("ignore")
 def test_where_monai_differs_empty_masks():
     ref = np.zeros((10, 10), dtype=bool)
     pred = np.zeros((10, 10), dtype=bool)

@@ -104,3 +104,14 @@ def test_face_areas_of_a_box_sum_to_its_surface():
     areas = boundary_face_areas(m, (1.0, 2.0, 3.0))
     assert areas.sum() == pytest.approx(378.0)
     assert np.array_equal(areas > 0, boundary(m))
+
+
+def test_area_weighted_percentile_is_the_first_distance_reaching_the_area_fraction():
+    from mlcore.eval.segmentation import SurfaceDistances
+
+    d = np.array([0.0, 1.0, 2.0, 3.0])
+    sd = SurfaceDistances(d, d, np.array([3.0, 1.0, 0.5, 0.5]), np.ones(4), area_weighted=True)
+    # prediction side: cumulative area fractions 0.6, 0.8, 0.9, 1.0; reference side 0.25, 0.5, 0.75, 1
+    assert hausdorff_percentile(sd, 50) == 1.0   # max(0 (pred side), 1 (ref side))
+    assert hausdorff_percentile(sd, 85) == 3.0   # max(2, 3)
+    assert assd(sd) == pytest.approx((3 * 0 + 1 + 1 + 1.5 + 0 + 1 + 2 + 3) / 9)
