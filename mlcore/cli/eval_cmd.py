@@ -32,7 +32,10 @@ def register(sub) -> None:
     p.add_argument("--correction", default="holm", choices=CORRECTIONS, help="multiplicity correction (default holm)")
     p.add_argument("--alpha", type=float, default=0.05, help="significance level of verdicts (default 0.05)")
     p.add_argument("--ranking", default="aggregate_then_rank",
-                   choices=["aggregate_then_rank", "rank_then_aggregate", "test_then_rank"], help="ranking method")
+                   choices=["aggregate_then_rank", "median_then_rank", "rank_then_aggregate", "test_then_rank"],
+                   help="ranking method (default aggregate_then_rank)")
+    p.add_argument("--margin", type=float, default=0.0,
+                   help="non-inferiority margin in metric units: adds a one-sided paired bootstrap test per pair")
     p.add_argument("--json", metavar="OUT.json", help="write the evaluation document (JSON)")
     p.add_argument("--report", metavar="OUT.html", help="write a self-contained HTML report")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -74,6 +77,11 @@ def print_tables(ev, out=None) -> None:
     print(f"{'metric':<18} {'a':<14} {'b':<14} {'diff':>8} {'CI of diff':>19} {'test':<9} {'stat':>9} {'p':>9} {'p_adj':>9}", file=out)
     for pair in ev.pairwise:
         for name, t in pair["tests"].items():
+            if name == "noninferiority":
+                print(f"{pair['metric']:<18} {pair['entry_a']:<14} {pair['entry_b']:<14} non-inferiority margin {t['margin']:g}: "
+                      f"p(a non-inferior)={_fmt(t['p_a_adjusted'], '.3g')}, p(b non-inferior)={_fmt(t['p_b_adjusted'], '.3g')} "
+                      "(adjusted)", file=out)
+                continue
             mark = "*" if name == pair["verdict_test"] and pair["significant"] else ""
             ci = f"[{_fmt(pair['ci_low'])}, {_fmt(pair['ci_high'])}]"
             print(f"{pair['metric']:<18} {pair['entry_a']:<14} {pair['entry_b']:<14} {_fmt(pair['difference']):>8} {ci:>19} "
@@ -130,7 +138,7 @@ def run(args) -> int:
         ev = evaluate(task, truth, preds, metrics,
                       bootstrap={"n_resamples": args.bootstrap, "seed": args.seed, "stratify": args.stratify,
                                  "groups": groups, "level": args.level, "ci_method": args.ci},
-                      tests={"correction": args.correction, "alpha": args.alpha},
+                      tests={"correction": args.correction, "alpha": args.alpha, "margin": args.margin},
                       ranking={"method": args.ranking}, progress=bar.update if bar else None)
     except ValueError as exc:
         print(f"cannot evaluate: {exc}", file=sys.stderr)

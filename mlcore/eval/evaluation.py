@@ -11,7 +11,12 @@ JSON shape (``schema`` = "podium.evaluation/1"; NaN is written as null):
      "results": [{entry, metric, estimate, ci_low, ci_high, ci_method, level, se, undefined_fraction, rank,
                   median_rank, rank_ci_low, rank_ci_high, p_best, rank_counts: [..], tier, wins}],
      "pairwise": [{metric, entry_a, entry_b, difference, ci_low, ci_high, verdict_test, significant,
-                   tests: {name: {statistic, p_value, p_adjusted, ...}}}]}
+                   p_verdict_adjusted, tests: {name: {statistic, p_value, p_adjusted, ...}}}],
+     "ranking_by_metric": {metric: {tiers, verdict_test, wins, test_rank, kendall_tau_resamples,
+                                    rank_then_aggregate?, median_then_rank?, mean_case_rank?}}}
+
+With a non-inferiority margin, ``tests`` also holds "noninferiority": {margin, p_a_noninferior,
+p_b_noninferior, p_a_adjusted, p_b_adjusted}.
 
 `results` has one row per (entry, metric); `pairwise` one row per unordered pair and metric, difference
 = a - b in metric units with its paired percentile bootstrap CI.
@@ -104,6 +109,8 @@ class Evaluation:
         rows = []
         for pair in self.pairwise:
             for name, t in pair["tests"].items():
+                if name == "noninferiority":
+                    continue
                 rows.append({"metric": pair["metric"], "entry_a": pair["entry_a"], "entry_b": pair["entry_b"],
                              "difference": pair["difference"], "ci_low": pair["ci_low"], "ci_high": pair["ci_high"],
                              "test": name, "statistic": t.get("statistic"), "p_value": t.get("p_value"),

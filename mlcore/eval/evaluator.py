@@ -19,12 +19,14 @@ import numpy as np
 from .. import __version__
 from .evaluation import SCHEMA, Evaluation
 from .missing import fill_missing
-from .ranking import kendall_tau, rank_then_aggregate
+from .ranking import kendall_tau, rank_then_aggregate, ranks
+from .ranking.methods import aggregate_per_case
 from .settings import BootstrapSettings, RankingSettings, TestSettings, coerce
 from .stats.compare import _adjust_pairs, compare_entries
 from .stats.delong import delong_pairwise
 from .stats.engine import jackknife, replicates_many
 from .stats.mcnemar import mcnemar_test
+from .stats.pairwise import pairwise_bootstrap
 from .stats.plan import BootstrapPlan
 from .stats.wilcoxon import wilcoxon_test
 from .tasks import Task, get_task
@@ -124,7 +126,7 @@ def evaluate(task, truth, predictions_by_entry: Mapping[str, object], metrics=No
                             "median_rank": cmp["median_rank"][i], "rank_ci_low": cmp["rank_ci_low"][i],
                             "rank_ci_high": cmp["rank_ci_high"][i], "p_best": cmp["p_best"][i],
                             "rank_counts": cmp["rank_counts"][i], "tier": tier_of[n], "wins": cmp["wins"][i]})
-        pairwise += _pair_rows(task, metric, names, y, preds, per_case, cmp, verdict, test_cfg)
+        pairwise += _pair_rows(task, metric, names, y, preds, per_case, cmp, verdict, test_cfg, reps_out[m])
         ranking_meta[m] = {"tiers": cmp["tiers"], "kendall_tau_resamples": cmp["kendall_tau_resamples"],
                            "verdict_test": cmp["verdict_test"], "wins": dict(zip(names, cmp["wins"].tolist(), strict=True)),
                            "test_rank": dict(zip(names, cmp["test_rank"].tolist(), strict=True))}
@@ -132,6 +134,8 @@ def evaluate(task, truth, predictions_by_entry: Mapping[str, object], metrics=No
             mean_rank, rta = rank_then_aggregate(np.stack([per_case[n] for n in names]), metric.higher_is_better)
             ranking_meta[m]["rank_then_aggregate"] = dict(zip(names, rta.tolist(), strict=True))
             ranking_meta[m]["mean_case_rank"] = dict(zip(names, mean_rank.tolist(), strict=True))
+            medians = aggregate_per_case(np.stack([per_case[n] for n in names]), "median")
+            ranking_meta[m]["median_then_rank"] = dict(zip(names, ranks(medians, metric.higher_is_better).tolist(), strict=True))
 
     rank_metric = rank_cfg.metric or metric_names[0]
     if rank_metric not in metric_objs:
@@ -150,8 +154,9 @@ def evaluate(task, truth, predictions_by_entry: Mapping[str, object], metrics=No
     return Evaluation(meta, results, pairwise, reps_out, per_case_all, data)
 
 
-def _pair_rows(task, metric, names, y, preds, per_case, cmp, verdict, cfg) -> list[dict]:
-    """One row per unordered pair with every applicable test, p-values adjusted per test over the pairs."""
+def _pair_rows(task, metric, names, y, preds, per_case, cmp, verdict, cfg, reps) -> list[dict]:
+    """One row per unordered pair with every applicable test, p-values adjusted per test over the pairs.
+    With a margin, a one-sided paired bootstrap non-inferiority test is added in both directions."""
     applicable = _applicable_tests(task, metric, cfg.tests)
     s = len(names)
     raw = {t: np.full((s, s), np.nan) for t in applicable}
@@ -171,11 +176,19 @@ def _pair_rows(task, metric, names, y, preds, per_case, cmp, verdict, cfg) -> li
                 raw["bootstrap"][i, j] = cmp["bootstrap_p_two_sided"][i, j]
                 stat["bootstrap"][i, j] = cmp["estimate"][i] - cmp["estimate"][j]
     adjusted = {t: _adjust_pairs(np.where(np.isnan(raw[t]), raw[t].T, raw[t]), cfg.correction, True) for t in applicable}
+    noninf = None
+    if cfg.margin:
+        ni = pairwise_bootstrap(np.stack([reps[n] for n in names]), metric.higher_is_better, margin=cfg.margin)["p_greater"]
+        noninf = (ni, _adjust_pairs(ni, cfg.correction, upper_only=False))
     rows = []
     for i in range(s):
         for j in range(i + 1, s):
             tests = {t: {"statistic": stat[t][i, j], "p_value": raw[t][i, j], "p_adjusted": adjusted[t][i, j],
                          "alternative": "two-sided", "correction": cfg.correction} for t in applicable}
+            if noninf is not None:
+                tests["noninferiority"] = {"margin": cfg.margin, "alternative": "one-sided", "correction": cfg.correction,
+                                           "p_a_noninferior": noninf[0][i, j], "p_b_noninferior": noninf[0][j, i],
+                                           "p_a_adjusted": noninf[1][i, j], "p_b_adjusted": noninf[1][j, i]}
             rows.append({"metric": metric.name, "entry_a": names[i], "entry_b": names[j],
                          "difference": cmp["estimate"][i] - cmp["estimate"][j], "ci_low": cmp["diff_ci_low"][i, j],
                          "ci_high": cmp["diff_ci_high"][i, j], "verdict_test": cmp["verdict_test"],
@@ -188,8 +201,9 @@ def _final_ranking(cfg: RankingSettings, metric: str, names, results, by_metric)
     rows = {r["entry"]: r for r in results if r["metric"] == metric}
     methods = {"aggregate_then_rank": {n: int(rows[n]["rank"]) for n in names},
                "test_then_rank": by_metric[metric]["test_rank"]}
-    if "rank_then_aggregate" in by_metric[metric]:
-        methods["rank_then_aggregate"] = by_metric[metric]["rank_then_aggregate"]
+    for extra in ("rank_then_aggregate", "median_then_rank"):
+        if extra in by_metric[metric]:
+            methods[extra] = by_metric[metric][extra]
     if cfg.method not in methods:
         raise ValueError(f"ranking method {cfg.method!r} is not available for metric {metric!r}; "
                          f"available: {', '.join(methods)}")

@@ -30,11 +30,14 @@ class TestSettings:
     """tests: which paired tests to report (``auto``: every test that applies to a metric: DeLong for AUC,
     McNemar for accuracy, Wilcoxon for other per-case means, paired bootstrap for all). correction: ``holm``,
     ``bonferroni``, ``bh`` or ``none``, applied per metric and test over all pairs. alpha: significance
-    level of verdicts (tie groups, test-then-rank, the significance map)."""
+    level of verdicts (tie groups, test-then-rank, the significance map). margin: when > 0, a one-sided
+    paired bootstrap non-inferiority test (H0: a is worse than b by at least `margin`, in metric units)
+    is reported for each pair in both directions."""
 
     tests: tuple = ("auto",)
     correction: str = "holm"
     alpha: float = 0.05
+    margin: float = 0.0
     mcnemar_variant: str = "exact"
     wilcoxon_method: str = "auto"
 
@@ -44,8 +47,9 @@ class TestSettings:
 
 @dataclass(frozen=True)
 class RankingSettings:
-    """metric: the ranking metric (default: the first metric). method: ``aggregate_then_rank``,
-    ``rank_then_aggregate`` (per-case metrics only) or ``test_then_rank``. missing: ``worst`` (a missing
+    """metric: the ranking metric (default: the first metric). method: ``aggregate_then_rank`` (the
+    metric's value, for per-case metrics their mean), ``median_then_rank`` (median of per-case values),
+    ``rank_then_aggregate`` (mean of per-case ranks; both per-case metrics only) or ``test_then_rank``. missing: ``worst`` (a missing
     prediction gets the worst possible prediction for its case, see `missing.fill_missing`) or ``error``."""
 
     metric: str | None = None
