@@ -47,7 +47,8 @@ class LabelMapSet:
 class SegmentationTask(Task):
     """Segmentation of label maps (2D or 3D, binary or multi-label).
 
-    labels: label values to score, or {value: name} (None: every non-zero value in the references).
+    labels: label values to score, or {value: name} (None: every non-zero value in the references; 1
+    when they are all background).
     spacing: mm per axis for .npy/.npz references (None: 1 mm). tolerance_mm: NSD tolerance (1.0).
     hd_percentile: percentile of ``hd95`` (95). area_weighted: weight boundary voxels by face area (False).
     empty_policy: overrides of the empty-mask rules ({metric: {state: value}}; see `policy`).
@@ -64,7 +65,8 @@ class SegmentationTask(Task):
                  area_weighted: bool = False, empty_policy: Mapping | None = None, distance_worst: float | None = None,
                  connectivity: int | None = None, min_overlap_voxels: int = 1, min_overlap_fraction: float = 0.0,
                  spacing_tolerance: float = 1e-3, direction_tolerance: float = 1e-3):
-        self.label_names = dict(labels) if isinstance(labels, Mapping) else None
+        # keys may arrive as strings from JSON phase settings ({"1": "liver"})
+        self.label_names = {int(k): str(v) for k, v in labels.items()} if isinstance(labels, Mapping) else None
         self.labels = None if labels is None else tuple(sorted(int(v) for v in labels))
         if self.labels is not None and any(v <= 0 for v in self.labels):
             raise ValueError(f"labels must be positive integers (0 is background), got {self.labels}")
@@ -117,7 +119,8 @@ class SegmentationTask(Task):
                                         f"expected {list(self.labels)} and 0 for background", (case,)))
         if problems:
             raise InvalidInput(problems, "ground truth")
-        labels = self.labels if self.labels is not None else tuple(sorted(present))
+        # references that are all background still score label 1, so false positives are seen
+        labels = self.labels if self.labels is not None else tuple(sorted(present)) or (1,)
         return LabelMapSet(tuple(case_ids), {c: files[c] for c in case_ids}, geometries, labels, self.spacing)
 
     def validate_predictions(self, source, case_ids, truth: LabelMapSet | None = None, metrics=()):
@@ -210,18 +213,23 @@ class SegmentationTask(Task):
         """
         cols = slice(None) if label is None else [scores.labels.index(int(label))]
         c = {k: v[:, cols] for k, v in scores.counts.items()}
-        if metric.startswith("pooled_lesion") and np.isnan(c["lesion_tp"]).any():
-            raise ValueError(f"{metric} needs lesion counts: score the cases with a lesion metric requested")
-        if metric == "global_dice":
-            return st.global_dice(c["tp"], c["fp"], c["fn"])
-        if metric == "global_iou":
-            return st.global_iou(c["tp"], c["fp"], c["fn"])
-        if metric == "pooled_lesion_f1":
-            return st.pooled_lesion_f1(c["lesion_tp"], c["lesion_fp"], c["lesion_fn"])
-        if metric == "pooled_lesion_precision":
-            return st.pooled_lesion_precision(c["lesion_tp"], c["lesion_fp"])
-        if metric == "pooled_lesion_recall":
-            return st.pooled_lesion_recall(c["lesion_tp"], c["lesion_fn"])
+        if metric in AGGREGATE_BASE:
+            if metric.startswith("pooled_lesion") and np.isnan(c["lesion_tp"]).any():
+                raise ValueError(f"{metric} needs lesion counts; these scores were made without them")
+            # when no drawn case has any voxel (or lesion) of a label: the per-case both-empty value
+            empty = self.options.policy.apply(AGGREGATE_BASE[metric], "both_empty", float("nan"), 0.0)
+            if metric == "global_dice":
+                return st.global_dice(c["tp"], c["fp"], c["fn"], empty)
+            if metric == "global_iou":
+                return st.global_iou(c["tp"], c["fp"], c["fn"], empty)
+            if metric == "pooled_lesion_f1":
+                return st.pooled_lesion_f1(c["lesion_tp"], c["lesion_fp"], c["lesion_fn"], empty)
+            if metric == "pooled_lesion_precision":
+                return st.pooled_lesion_precision(c["lesion_tp"], c["lesion_fp"], empty)
+            return st.pooled_lesion_recall(c["lesion_tp"], c["lesion_fn"], empty)
+        if metric not in scores.values:
+            self.metric(metric)  # unknown name: KeyError naming the metrics
+            raise ValueError(f"{metric} was not computed for these scores (computed: {', '.join(scores.values)})")
         values = scores.per_case(metric, label)
         return st.MeanOfDefinedCases(values) if np.isnan(values).any() else MeanOfCases(values)
 

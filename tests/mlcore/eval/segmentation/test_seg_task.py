@@ -241,3 +241,27 @@ def test_base_task_signature_with_metrics(phase):
     assert problems == [] and predictions.case_ids == gt.case_ids
     with pytest.raises(KeyError, match="unknown metric 'dise'"):
         task.validate_predictions(preds, gt.case_ids, gt, ("dise",))
+
+
+def test_all_background_references_still_score_false_positives(tmp_path):
+    refs, preds = tmp_path / "refs", tmp_path / "preds"
+    refs.mkdir()
+    preds.mkdir()
+    empty = np.zeros((6, 6, 4), dtype=np.uint8)
+    np.save(refs / "a.npy", empty)
+    fp = empty.copy()
+    fp[1, 1, 1] = 1
+    np.save(preds / "a.npy", fp)
+    frame = evaluate_folders(refs, {"e": preds}, metrics=["dice", "nsd"])
+    assert list(frame["label"]) == [1] and frame.loc[0, "dice"] == 0.0 and frame.loc[0, "nsd"] == 0.0
+
+
+def test_options_from_json_phase_settings(phase):
+    refs, preds, _, _ = phase
+    task = get_task("segmentation", labels={"1": "organ", "2": "tumour"}, spacing=[1, 1, 1], tolerance_mm=2,
+                    empty_policy={"hd95": {"reference_empty": 373.13}})
+    assert task.labels == (1, 2) and task.label_names == {1: "organ", 2: "tumour"}
+    gt = task.read_truth(refs)
+    scores = task.score_cases(gt, task.read_predictions(preds, gt.case_ids, gt), ["dice"])
+    with pytest.raises(ValueError, match="hd95 was not computed"):
+        task.case_statistic(scores, "hd95")
