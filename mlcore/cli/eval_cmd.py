@@ -18,7 +18,8 @@ from mlcore.eval.stats.multiplicity import METHODS as CORRECTIONS
 
 def register(sub) -> None:
     p = sub.add_parser("eval", help="score prediction files against ground truth, with CIs, ranks and paired tests")
-    p.add_argument("--task", default="binary", choices=["binary", "multiclass", "regression"], help="task type (default: binary)")
+    p.add_argument("--task", default="binary", choices=["binary", "multiclass", "regression", "segmentation"],
+                   help="task type (default: binary); segmentation takes folders or zips of label maps")
     p.add_argument("--truth", required=True, help="truth CSV: case_id,label")
     p.add_argument("--pred", action="append", required=True, metavar="NAME=FILE",
                    help="predictions CSV (binary case_id,score; multiclass case_id + one column per class; regression case_id,value); repeatable")
@@ -88,9 +89,49 @@ def print_tables(ev, out=None) -> None:
                   f"{name:<9} {_fmt(t['statistic'], '.4g'):>9} {_fmt(t['p_value'], '.3g'):>9} {_fmt(t['p_adjusted'], '.3g'):>9}{mark}", file=out)
 
 
+def _print_problems(name, path, problems) -> None:
+    print(f"{name} ({path}) has {len(problems)} problem(s):", file=sys.stderr)
+    for p in problems:
+        print(f"  [{p.code}] {p.message}", file=sys.stderr)
+
+
+def _segmentation_inputs(args, metrics):
+    """(task, truth, {entry: SegmentationScores}) or None after printing every problem."""
+    from mlcore.eval.segmentation.folders import score_folders
+    from mlcore.eval.segmentation.scoring import ALL_METRICS
+
+    specs = dict(_split(spec) for spec in args.pred)
+    per_case = [m for m in metrics if m in ALL_METRICS] or ["dice"]  # aggregate metrics come from the counts
+    try:
+        task, truth, scores, problems = score_folders(args.truth, specs, per_case, on_invalid="skip")
+        for m in metrics:
+            task.metric(m)
+    except InvalidInput as exc:
+        print(exc, file=sys.stderr)
+        return None
+    except KeyError as exc:
+        print(exc.args[0], file=sys.stderr)
+        return None
+    for name, found in problems.items():
+        _print_problems(name, specs[name], found)
+    return None if problems else (task, truth, scores)
+
+
+def _split(spec):
+    name, sep, path = spec.partition("=")
+    return (name, path) if sep else (name, name)
+
+
 def run(args) -> int:
     from mlcore.eval import evaluate
 
+    if args.task == "segmentation":
+        metrics = args.metric or ["dice"]
+        inputs = _segmentation_inputs(args, metrics)
+        if inputs is None:
+            return 1
+        task, truth, preds = inputs
+        return _evaluate_and_print(args, evaluate, task, truth, preds, metrics)
     task = get_task(args.task)
     try:
         truth = task.read_truth(args.truth)
@@ -108,21 +149,22 @@ def run(args) -> int:
         return 2
     preds, status = {}, 0
     for spec in args.pred:
-        name, sep, path = spec.partition("=")
-        name, path = (name, path) if sep else (name, name)
+        name, path = _split(spec)
         if name in preds:
             print(f"entry name {name!r} is given twice", file=sys.stderr)
             return 2
         values, problems = task.validate_predictions(path, truth.case_ids, metrics)
         if problems:
-            print(f"{name} ({path}) has {len(problems)} problem(s):", file=sys.stderr)
-            for p in problems:
-                print(f"  [{p.code}] {p.message}", file=sys.stderr)
+            _print_problems(name, path, problems)
             status = 1
             continue
         preds[name] = values
     if status:
         return status
+    return _evaluate_and_print(args, evaluate, task, truth, preds, metrics)
+
+
+def _evaluate_and_print(args, evaluate, task, truth, preds, metrics) -> int:
     try:
         groups = _read_groups(args.groups, truth.case_ids) if args.groups else None
     except InvalidInput as exc:

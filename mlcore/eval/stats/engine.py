@@ -36,8 +36,12 @@ def replicates_many(plan: BootstrapPlan, statistics: Mapping[str, object], chunk
                     progress: Progress = None) -> dict[str, np.ndarray]:
     """{name: (B,) replicates} of several statistics on the same resamples (weights drawn once per chunk).
 
-    Equal, value for value, to calling `replicates` on each statistic alone.
+    Equal, value for value, to calling `replicates` on each statistic alone (a lone statistic takes
+    its fused path when it has one).
     """
+    if len(statistics) == 1:
+        (name, stat), = statistics.items()
+        return {name: replicates(plan, stat, chunk_size, progress)}
     out = {name: np.empty(plan.n_resamples) for name in statistics}
     for r0, r1 in plan.chunks(chunk_size):
         weights = plan.weights(r0, r1)

@@ -67,3 +67,27 @@ def test_unknown_metric_is_a_usage_error(files, capsys):
     truth, canat, _ = files
     assert main(["eval", "--truth", str(truth), "--pred", f"x={canat}", "--metric", "nope", "--no-progress"]) == 2
     assert "unknown metric 'nope'" in capsys.readouterr().err
+
+
+def test_eval_segmentation_folders(tmp_path, capsys):
+    import numpy as np
+
+    ref, good, shifted = (tmp_path / d for d in ("ref", "good", "shifted"))
+    for d in (ref, good, shifted):
+        d.mkdir()
+    for i in range(6):
+        m = np.zeros((16, 16), np.uint8)
+        m[4:12, 4:12] = 1  # 64 pixels
+        np.save(ref / f"case{i}.npy", m)
+        g = m.copy()
+        g[4:6, :] = 0  # 48 pixels kept: Dice = 2 * 48 / (64 + 48) = 6 / 7
+        np.save(good / f"case{i}.npy", g)
+        np.save(shifted / f"case{i}.npy", np.roll(m, 2, axis=0))  # overlap 48: Dice = 96 / 128 = 0.75
+    out_json = tmp_path / "seg.json"
+    rc = main(["eval", "--task", "segmentation", "--truth", str(ref), "--pred", f"good={good}", "--pred", f"shifted={shifted}",
+               "--metric", "dice", "--metric", "global_dice", "--bootstrap", "200", "--json", str(out_json), "--no-progress"])
+    assert rc == 0, capsys.readouterr().err
+    ev = Evaluation.from_json(out_json.read_text())
+    assert ev.result("good", "dice")["estimate"] == pytest.approx(6 / 7)
+    assert ev.result("shifted", "global_dice")["estimate"] == pytest.approx(0.75)
+    assert ev.meta["ranking"]["order"] == ["good", "shifted"]
