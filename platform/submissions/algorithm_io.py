@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlcore.eval.problems import Problem, format_ids
+from submissions.executors.base import Reason, RunLimits, RunResult
 
 MANIFEST = "manifest.json"
 PREDICTIONS_CSV = "predictions.csv"
@@ -130,3 +131,36 @@ def collect_outputs(outputs_dir: str | Path, case_ids, *, task: str) -> Collecte
         out.problems.append(Problem("ambiguous_label_maps", f"cases with more than one label map: {format_ids(ambiguous)}",
                                     tuple(ambiguous)))
     return out
+
+
+@dataclass
+class AlgorithmRun:
+    """One run of an algorithm on a phase's cases: the executor's result and where its outputs are."""
+
+    result: RunResult
+    outputs: CollectedOutputs
+    inputs_dir: Path
+    outputs_dir: Path
+
+
+def run_algorithm(executor, image: str, cases: Mapping[str, str | Path | bytes], *, task: str, limits: RunLimits,
+                  work_dir: str | Path, run_id: str | None = None, suffix: str | None = None) -> AlgorithmRun:
+    """Prepare /input from `cases`, run `image` with `executor` (an `Executor`), find its outputs.
+
+    work_dir: an empty folder of the worker's for this run (inputs go to work_dir/input, outputs to
+    work_dir/output); the caller deletes it once the outputs are stored. A run that completed but lacks
+    the files the Task reads gets Reason.OUTPUT_INVALID with the problems as detail; the content of the
+    files is for the phase's Task validation (`task.validate_predictions`), as for an uploaded file.
+    """
+    work_dir = Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(work_dir, 0o755)
+    inputs_dir, outputs_dir = work_dir / "input", work_dir / "output"
+    prepare_inputs(inputs_dir, cases, task=task, suffix=suffix)
+    result = executor.run(image, inputs_dir, outputs_dir, limits, run_id=run_id)
+    outputs_dir.mkdir(exist_ok=True)
+    collected = collect_outputs(outputs_dir, list(cases), task=task)
+    if result.reason is Reason.COMPLETED and not collected.ok:
+        result.reason = Reason.OUTPUT_INVALID
+        result.detail = "; ".join(p.message for p in collected.problems)
+    return AlgorithmRun(result, collected, inputs_dir, outputs_dir)

@@ -45,6 +45,7 @@ _NETWORK = re.compile(r"Network is unreachable|Temporary failure in name resolut
 _READ_ONLY = re.compile(r"Read-only file system")
 _FORK = re.compile(r"fork.{0,40}Resource temporarily unavailable|Cannot fork|can't start new thread|"
                    r"BlockingIOError: \[Errno 11\]")
+_EXEC_FAILED = re.compile(r"exec .{0,200} failed|executable file not found|not found|Permission denied")
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
@@ -85,6 +86,8 @@ def classify(exit_code: int | None, *, oom_killed: bool, timed_out: bool, fork_f
         return Reason.READ_ONLY_FILESYSTEM, f"exit code {exit_code}"
     if exit_code == 137:
         return Reason.NONZERO_EXIT, "exit code 137: killed by SIGKILL"
+    if exit_code in (126, 127) and _EXEC_FAILED.search(logs):
+        return Reason.NONZERO_EXIT, f"exit code {exit_code}: the image's ENTRYPOINT/CMD could not be executed"
     return Reason.NONZERO_EXIT, f"exit code {exit_code}"
 
 

@@ -102,3 +102,32 @@ def test_segmenter_writes_one_label_map_per_case(executor, images, docker_client
         np.testing.assert_array_equal(got, labels)
     assert f"s1: {int((expected['s1'] > 0).sum())} foreground voxels" in result.logs_tail
     assert leftover_containers(docker_client, worker_id) == []
+
+
+def test_run_algorithm_prepares_runs_and_collects(executor, images, tmp_path):
+    from submissions.algorithm_io import run_algorithm
+
+    cases = {"c1": b'{"mean_radius": 14.0, "mean_smoothness": 0.1}', "c2": b'{"mean_radius": 20.0}'}
+    run = run_algorithm(executor, images["examples/binary-classifier"], cases, task="binary", limits=LIMITS,
+                        work_dir=tmp_path / "job", suffix=".json")
+    assert run.result.reason is Reason.COMPLETED and run.outputs.ok
+    got = read_predictions(run.outputs.predictions_csv)
+    np.testing.assert_allclose([got["c1"], got["c2"]], 1 / (1 + np.exp(-np.array([0.9 * 14 - 1.2 - 12, 0.9 * 20 - 12]))),
+                               rtol=1e-12)
+    # The same image on a segmentation phase completes but writes no label maps: output_invalid.
+    wrong = run_algorithm(executor, images["examples/binary-classifier"], cases, task="segmentation", limits=LIMITS,
+                          work_dir=tmp_path / "job2", suffix=".json")
+    assert wrong.result.reason is Reason.OUTPUT_INVALID and wrong.result.exit_code == 0
+    assert "2 missing: c1, c2" in wrong.result.detail
+
+
+def test_platform_and_image_failures(executor, images, docker_client, worker_id, binary_inputs, tmp_path):
+    inputs, _ = binary_inputs
+    missing = executor.run("podium-test/not-loaded:v1", inputs, tmp_path / "o1", LIMITS)
+    assert missing.reason is Reason.PLATFORM_ERROR and missing.reason.platform_fault
+    assert "is not loaded on worker" in missing.detail
+    broken = executor.run(images["examples/binary-classifier"], inputs, tmp_path / "o2", LIMITS, command=["/opt/missing"])
+    assert broken.reason is Reason.NONZERO_EXIT and broken.exit_code == 127 and not broken.reason.platform_fault
+    assert "could not be executed" in broken.detail and "/opt/missing" in broken.logs_tail
+    assert leftover_containers(docker_client, worker_id) == []
+    assert list((tmp_path / "runs").rglob("*")) == [tmp_path / "runs" / worker_id]  # stages unmounted and removed

@@ -188,6 +188,41 @@ def test_load_is_cached_by_image_id_and_prune_removes_unused(saved, docker_clien
                         repository=repository) == [image_id]
 
 
+def to_blob_layout(src, dst):
+    """Rewrite a docker 20.10 archive the way docker 25+ saves: ./blobs/sha256/<digest>, oci-layout."""
+    with tarfile.open(src) as tin:
+        files = {i.name: tin.extractfile(i).read() for i in tin if i.isreg()}
+    manifest = json.loads(files["manifest.json"])[0]
+    blobs = {}
+    for key in ("Config",):
+        blobs[manifest[key]] = files[manifest[key]]
+    for layer in manifest["Layers"]:
+        blobs[layer] = files[layer]
+    renamed = {old: f"blobs/sha256/{hashlib.sha256(data).hexdigest()}" for old, data in blobs.items()}
+    new_manifest = [{"Config": renamed[manifest["Config"]], "RepoTags": manifest["RepoTags"],
+                     "Layers": [renamed[layer] for layer in manifest["Layers"]]}]
+    entries = {renamed[old]: data for old, data in blobs.items()}
+    entries["manifest.json"] = json.dumps(new_manifest).encode()
+    entries["oci-layout"] = b'{"imageLayoutVersion":"1.0.0"}'
+    with tarfile.open(dst, "w") as tout:
+        for name, data in entries.items():
+            info = tarfile.TarInfo(f"./{name}")
+            info.size = len(data)
+            tout.addfile(info, io.BytesIO(data))
+    return dst
+
+
+def test_docker_25_blob_layout_passes_and_loads(saved, docker_client, tmp_path):
+    archive, image_id, _ = saved["root"]
+    blob = to_blob_layout(archive, tmp_path / "blobs.tar")
+    report = inspect_archive(blob)
+    assert report.ok and report.image_id == image_id
+    docker_client.images.remove(image_id, force=True)
+    loaded = load_image(docker_client, blob, report, repository=f"podium-test/cache-{uuid.uuid4().hex[:8]}")
+    assert loaded.loaded and docker_client.images.get(image_id).id == image_id
+    docker_client.images.remove(image_id, force=True)
+
+
 def test_refused_archive_is_never_loaded(saved, docker_client):
     archive, image_id, _ = saved["volume"]
     with pytest.raises(ArchiveRefused) as refused:
