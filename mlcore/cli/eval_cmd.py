@@ -9,6 +9,7 @@ Exit status: 0 on success, 1 when an input file has problems (all of them are pr
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from mlcore.eval import InvalidInput, get_task
@@ -26,7 +27,8 @@ def register(sub) -> None:
     p.add_argument("--metric", action="append", help="metric name, repeatable (default: the task's primary metric); the first ranks")
     p.add_argument("--bootstrap", type=int, default=2000, metavar="B", help="bootstrap resamples (default 2000)")
     p.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
-    p.add_argument("--stratify", action="store_true", help="keep class counts in every resample (classification)")
+    p.add_argument("--stratify", action=argparse.BooleanOptionalAction, default=True,
+                   help="keep class counts in every resample (classification; default on, as in evaluate())")
     p.add_argument("--groups", metavar="FILE", help="CSV case_id,group: resample whole groups (e.g. patients)")
     p.add_argument("--ci", default="percentile", choices=CI_METHODS, help="interval method (default percentile)")
     p.add_argument("--level", type=float, default=0.95, help="confidence level (default 0.95)")

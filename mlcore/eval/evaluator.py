@@ -143,7 +143,8 @@ def evaluate(task, truth, predictions_by_entry: Mapping[str, object], metrics=No
     meta = {
         "schema": SCHEMA, "mlcore_version": __version__,
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "task": task.to_dict(), "n_cases": len(case_ids), "entries": names,
+        "task": {**task.to_dict(), **({"classes": list(truth.classes)} if getattr(truth, "classes", None) else {})},
+        "n_cases": len(case_ids), "entries": names,
         "metrics": [metric_objs[m].to_dict() for m in metric_names],
         "bootstrap": {**plan.describe(), "level": boot.level, "ci_method": boot.ci_method},
         "tests": test_cfg.to_dict(), "missing": missing,

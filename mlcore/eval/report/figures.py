@@ -21,6 +21,11 @@ def _rows(ev, metric):
     return sorted(rows, key=lambda r: (r["rank"], r["entry"]))
 
 
+def _gap(high, low):
+    """high - low, or 0 when either end is unknown (None/NaN in the JSON)."""
+    return 0.0 if high is None or low is None or high != high or low != low else high - low
+
+
 def forest_plot(ev, metric: str):
     """Point estimate and CI per entry, best first."""
     go = _go()
@@ -28,8 +33,9 @@ def forest_plot(ev, metric: str):
     est = [r["estimate"] for r in rows]
     fig = go.Figure(go.Scatter(
         x=est, y=[r["entry"] for r in rows], mode="markers",
-        error_x={"type": "data", "symmetric": False, "array": [(r["ci_high"] or e) - e for r, e in zip(rows, est, strict=True)],
-                 "arrayminus": [e - (r["ci_low"] or e) for r, e in zip(rows, est, strict=True)]},
+        error_x={"type": "data", "symmetric": False,
+                 "array": [_gap(r["ci_high"], e) for r, e in zip(rows, est, strict=True)],
+                 "arrayminus": [_gap(e, r["ci_low"]) for r, e in zip(rows, est, strict=True)]},
         marker={"size": 9}, hovertemplate="%{y}: %{x:.4f}<extra></extra>"))
     b = ev.meta["bootstrap"]
     fig.update_layout(title=f"{metric}: estimate and {int(b['level'] * 100)}% {b['ci_method']} CI (B={b['n_resamples']}, seed={b['seed']})",

@@ -91,3 +91,20 @@ def test_eval_segmentation_folders(tmp_path, capsys):
     assert ev.result("good", "dice")["estimate"] == pytest.approx(6 / 7)
     assert ev.result("shifted", "global_dice")["estimate"] == pytest.approx(0.75)
     assert ev.meta["ranking"]["order"] == ["good", "shifted"]
+
+
+def test_figures_from_a_loaded_document(files, tmp_path):
+    truth, canat, flipped = files
+    out_json = tmp_path / "e.json"
+    assert main(["eval", "--truth", str(truth), "--pred", f"a={canat}", "--pred", f"b={flipped}", "--bootstrap", "200",
+                 "--no-stratify", "--json", str(out_json), "--no-progress"]) == 0
+    ev = Evaluation.from_json(out_json.read_text())
+    assert ev.meta["bootstrap"]["stratified"] is False
+    figs = ev.figures()
+    assert set(figs) == {"forest_auc", "ranks_auc", "significance_auc"}  # no ROC or per-case data in a JSON document
+    forest = figs["forest_auc"].data[0]
+    row = ev.result("a", "auc")
+    assert list(forest.y) == ["a", "b"]
+    assert forest.error_x.array[0] == pytest.approx(row["ci_high"] - row["estimate"])
+    sig = figs["significance_auc"].data[0]
+    assert sig.z[0][1] == 1 and sig.z[1][0] == -1  # a significantly better than b
