@@ -89,8 +89,8 @@ class SubmissionFinal(APIView):
         with transaction.atomic():
             if final:
                 sub.phase.submissions.of_entrant(team, sub.creator).exclude(pk=sub.pk).update(is_final=False)
-            Submission.objects.filter(pk=sub.pk).update(is_final=final)
-        sub.refresh_from_db()
+            sub.is_final = final
+            sub.save(update_fields=["is_final"])  # post_save: the leaderboard refreshes
         return Response(SubmissionSerializer(sub, context={"request": request}).data)
 
 
