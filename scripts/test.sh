@@ -13,6 +13,12 @@ if ! bash scripts/services.sh; then
   echo "a service is missing: the tests that need it will be skipped"
 fi
 
+echo "== browser (Debian's chromium, driven by Playwright; never 'playwright install')"
+if [ ! -x /usr/lib/chromium/chromium ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null 2>&1 \
+    || { echo "chromium could not be installed"; [ "${CI:-}" = "true" ] && exit 1; }
+fi
+
 echo "== installing (.venv, extras dev,dl; torch pinned by constraints.txt)"
 command -v python3 >/dev/null && python3 -m venv --help >/dev/null 2>&1 || \
   { apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null; }

@@ -60,7 +60,7 @@ def build_bundle(dest, seed: int = 2024) -> Path:
         "phases": [{
             "slug": "test", "title": "Test phase", "task": "binary",
             "ground_truth": "hidden/truth.csv", "cases": "hidden/cases.csv",
-            "metrics": ["auc"], "bootstrap": {"resamples": 1000, "seed": seed},
+            "metrics": ["auc", "average_precision", "brier"], "bootstrap": {"resamples": 1000, "seed": seed},
             "limits": {"per_day": 10, "total": 100, "concurrent": 2},
             "data": [{"path": "public/test_inputs.csv", "kind": "public_input", "description": "200 test cases, no labels"}],
         }],

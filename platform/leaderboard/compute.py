@@ -67,9 +67,9 @@ def _row(ev, name, sub, metrics, ranked: bool) -> dict:
 ROC_ENTRIES = 10  # ROC curves of the best entries only: a plot of 200 curves helps nobody
 
 
-def all_figures(ev) -> dict:
+def all_figures(ev, include_roc: bool) -> dict:
     """{name: plotly figure as JSON}: forest plot, rank blob plot, significance map and per-case values
-    per metric; ROC curves with bootstrap bands of the best entries (binary tasks)."""
+    per metric; with include_roc, ROC curves with bootstrap bands of the best entries (binary tasks)."""
     from dataclasses import replace
 
     from mlcore.eval.report import figures as f
@@ -84,7 +84,7 @@ def all_figures(ev) -> dict:
         if per_case is not None:
             out[f"per_case_{m}"] = per_case
     best = ev.meta["ranking"]["order"][:ROC_ENTRIES]
-    if "predictions" in ev.data:
+    if include_roc and "predictions" in ev.data:
         top = replace(ev, data={**ev.data, "predictions": {n: ev.data["predictions"][n] for n in best}})
         roc = f.roc_curves(top)
         if roc is not None:
@@ -92,12 +92,9 @@ def all_figures(ev) -> dict:
     return {name: json.loads(fig.to_json()) for name, fig in out.items()}
 
 
-def public_figures(figures: dict, include_per_case: bool, include_roc: bool) -> dict:
-    """ROC curves step at each case, so with one's own scores they would reveal hidden labels: they are
-    shown once the phase has ended (and to organizers). Per-case plots only when the organizers publish
-    per-case values."""
-    return {name: fig for name, fig in figures.items()
-            if not (name == "roc" and not include_roc) and not (name.startswith("per_case_") and not include_per_case)}
+def public_figures(figures: dict, include_per_case: bool) -> dict:
+    """Per-case plots only when the organizers publish per-case values."""
+    return {name: fig for name, fig in figures.items() if include_per_case or not name.startswith("per_case_")}
 
 
 def reproduce_command(phase, metrics, boot) -> str:
@@ -135,11 +132,12 @@ def build(phase, subset: str) -> dict | None:
                       "ranking_method": phase.ranking, "command": reproduce_command(phase, metrics, boot)},
         "rows": rows,
     }
-    ended = phase.has_ended()
-    figures = all_figures(ev)
+    # ROC curves step at each case, so with one's own scores they would reveal hidden labels: they are
+    # drawn once the phase has ended (organizers have them in the HTML report at any time).
+    figures = all_figures(ev, include_roc=phase.has_ended())
     return {
         "document": json_ready(document), "statistics": ev.to_dict(),
-        "figures": public_figures(figures, include_per_case=phase.publish_per_case, include_roc=ended),
+        "figures": public_figures(figures, include_per_case=phase.publish_per_case),
         "organizer_figures": figures,
         "n_entries": len(rows), "duration_s": time.perf_counter() - start,
     }
