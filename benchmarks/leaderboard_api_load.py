@@ -51,8 +51,9 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
     var = setup()
-    from leaderboard.refresh import recompute
     from synthetic_phase import make_phase
+
+    from leaderboard.refresh import recompute
 
     phase, _ = make_phase(args.cases, args.entries, resamples=500)
     snapshot = recompute(phase)[0]

@@ -22,9 +22,10 @@ def main():
     ap.add_argument("--resamples", type=int, default=2000)
     args = ap.parse_args()
     setup()
+    from synthetic_phase import make_phase
+
     from leaderboard.models import Replicates
     from leaderboard.refresh import recompute
-    from synthetic_phase import make_phase
 
     print(f"building a phase: {args.entries} entries x {args.cases} cases, B = {args.resamples}", flush=True)
     phase, add_entry = make_phase(args.cases, args.entries, args.resamples)
