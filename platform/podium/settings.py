@@ -155,3 +155,5 @@ PODIUM_QUEUED_RESEND_S = float(os.environ.get("PODIUM_QUEUED_RESEND_S", 300))
 PODIUM_MESSAGE_EXPIRES_S = float(os.environ.get("PODIUM_MESSAGE_EXPIRES_S", 900))
 PODIUM_SCORING_DEADLINE_S = float(os.environ.get("PODIUM_SCORING_DEADLINE_S", 3600))
 PODIUM_MAX_ATTEMPTS = int(os.environ.get("PODIUM_MAX_ATTEMPTS", 3))
+# An oversized submission upload is refused from its Content-Length, before its body is read.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "submissions.middleware.SubmissionUploadLimit")

@@ -156,3 +156,14 @@ def test_links_are_checked_and_stored():
     resp = upload(client, phase, code_url="https://github.com/x/y", paper_url="https://arxiv.org/abs/1", method_description="UNet")
     sub = Submission.objects.get(pk=resp.json()["id"])
     assert (sub.code_url, sub.paper_url, sub.method_description) == ("https://github.com/x/y", "https://arxiv.org/abs/1", "UNet")
+
+
+def test_an_oversized_upload_is_refused_before_its_body_is_read(settings):
+    settings.PODIUM_MAX_UPLOAD_BYTES = 1000
+    phase = PhaseFactory()
+    client = client_for(participant(phase.challenge))
+    big = b"case_id,score\n" + b"c1,0.5\n" * 60_000  # 420 kB: over the limit plus the form overhead (256 KiB)
+    with mock.patch("django.http.request.HttpRequest._load_post_and_files") as parse:
+        resp = client.post(f"/api/phases/{phase.pk}/submissions/", {"file": SimpleUploadedFile("p.csv", big)}, format="multipart")
+    assert resp.status_code == 413 and resp.json()["code"] == "file_too_large" and "the limit for a predictions file is 1,000 bytes" in resp.json()["detail"]
+    assert not parse.called and Submission.objects.count() == 0
