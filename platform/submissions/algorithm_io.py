@@ -144,20 +144,22 @@ class AlgorithmRun:
 
 
 def run_algorithm(executor, image: str, cases: Mapping[str, str | Path | bytes], *, task: str, limits: RunLimits,
-                  work_dir: str | Path, run_id: str | None = None, suffix: str | None = None) -> AlgorithmRun:
+                  work_dir: str | Path, run_id: str | None = None, suffix: str | None = None,
+                  heartbeat=None) -> AlgorithmRun:
     """Prepare /input from `cases`, run `image` with `executor` (an `Executor`), find its outputs.
 
     work_dir: an empty folder of the worker's for this run (inputs go to work_dir/input, outputs to
     work_dir/output); the caller deletes it once the outputs are stored. A run that completed but lacks
     the files the Task reads gets Reason.OUTPUT_INVALID with the problems as detail; the content of the
     files is for the phase's Task validation (`task.validate_predictions`), as for an uploaded file.
+    heartbeat: passed to `executor.run` (called while the container runs; returning False cancels).
     """
     work_dir = Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(work_dir, 0o755)
     inputs_dir, outputs_dir = work_dir / "input", work_dir / "output"
     prepare_inputs(inputs_dir, cases, task=task, suffix=suffix)
-    result = executor.run(image, inputs_dir, outputs_dir, limits, run_id=run_id)
+    result = executor.run(image, inputs_dir, outputs_dir, limits, run_id=run_id, heartbeat=heartbeat)
     outputs_dir.mkdir(exist_ok=True)
     collected = collect_outputs(outputs_dir, list(cases), task=task)
     if result.reason is Reason.COMPLETED and not collected.ok:

@@ -85,13 +85,14 @@ def _truth_on_disk(phase) -> str:
     return _TRUTH_COPIES[key]
 
 
-def validate_predictions(phase, path: str):
+def validate_predictions(phase, path: str, task_and_truth=None):
     """(values or None, problems) of a predictions file on disk, from the phase's Task.
 
     Segmentation predictions are checked against the references (labels, geometry); tabular ones
     against the case list and the metrics (probabilities where a metric needs them).
+    task_and_truth: `read_truth(phase)` when the caller has it already.
     """
-    task, truth = read_truth(phase)
+    task, truth = task_and_truth or read_truth(phase)
     if phase.task_type == SEGMENTATION:
         return task.validate_predictions(path, phase.case_ids, truth)
     with open(path, "rb") as fh:
@@ -118,7 +119,7 @@ def score_submission_file(submission) -> dict:
             np.savez_compressed(buffer, **cases.to_arrays())
             submission.per_case.save(f"submission-{submission.pk}.npz", ContentFile(buffer.getvalue()), save=False)
             return {m: _finite(task.score(truth, cases, m)) for m in phase.metrics}
-        values, problems = validate_predictions(phase, path)
+        values, problems = validate_predictions(phase, path, (task, truth))
         if problems:
             raise InvalidInput(problems, "predictions")
     buffer = io.BytesIO()

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import abc
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+#: Seconds between two calls of a run's heartbeat callback.
+HEARTBEAT_S = 15.0
 GiB = 1024**3
 MiB = 1024**2
 KiB = 1024
@@ -29,6 +32,7 @@ class Reason(enum.StrEnum):
     OUTPUT_TOO_LARGE = "output_too_large"
     OUTPUT_INVALID = "output_invalid"
     IMAGE_INVALID = "image_invalid"
+    CANCELLED = "cancelled"
     PLATFORM_ERROR = "platform_error"
 
     @property
@@ -55,6 +59,7 @@ _MESSAGES = {
     Reason.OUTPUT_TOO_LARGE: "the algorithm wrote more to /output than the phase allows; its outputs were discarded",
     Reason.OUTPUT_INVALID: "the algorithm's outputs do not match the phase's prediction format",
     Reason.IMAGE_INVALID: "the image cannot run in the sandbox (see the problems listed for the archive)",
+    Reason.CANCELLED: "the run was cancelled before the algorithm finished",
     Reason.PLATFORM_ERROR: "the run failed because of a platform error; it does not count against your limits",
 }
 
@@ -140,5 +145,10 @@ class Executor(abc.ABC):
 
     @abc.abstractmethod
     def run(self, image: str, inputs_dir: str | Path, outputs_dir: str | Path, limits: RunLimits, *,
-            run_id: str | None = None, command: list[str] | None = None) -> RunResult:
-        """Run `image` (an id or tag already on the engine) once; never raises for the algorithm's faults."""
+            run_id: str | None = None, command: list[str] | None = None,
+            heartbeat: Callable[[], bool | None] | None = None) -> RunResult:
+        """Run `image` (an id or tag already on the engine) once; never raises for the algorithm's faults.
+
+        heartbeat: called about every HEARTBEAT_S seconds while the container runs (e.g. to refresh the
+        job's heartbeat in the database); returning False stops the run (Reason.CANCELLED).
+        """

@@ -20,11 +20,12 @@ import socket
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from . import output_stage
-from .base import Executor, Reason, RunLimits, RunResult, SandboxError
+from .base import HEARTBEAT_S, Executor, Reason, RunLimits, RunResult, SandboxError
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +63,15 @@ def parse_engine_time(value: str | None) -> datetime | None:
 
 
 def classify(exit_code: int | None, *, oom_killed: bool, timed_out: bool, fork_failures: int,
-             output_full: bool, logs: str) -> tuple[Reason, str]:
+             output_full: bool, logs: str, cancelled: bool = False) -> tuple[Reason, str]:
     """The reason a run ended and a detail line, from what the engine and the cgroup reported.
 
     Order: the engine's verdicts (OOM kill, fork failures counted by the pids cgroup, our time-limit
     kill, a full /output) come before what the log tail suggests (network, read-only filesystem).
     """
     failed = timed_out or exit_code != 0
+    if cancelled:
+        return Reason.CANCELLED, "stopped by the platform (heartbeat said to stop)"
     if oom_killed:
         return Reason.OUT_OF_MEMORY, f"exit code {exit_code}, killed by the kernel's out-of-memory killer"
     if failed and (fork_failures or _FORK.search(logs)):
@@ -135,11 +138,11 @@ class DockerExecutor(Executor):
     client: a `docker.DockerClient` (default `docker.from_env()`). worker_id: a name stable across
     restarts of this worker (e.g. Celery's node name), written on every container it starts.
     gpus: pass all GPUs to the container (workers on the `containers-gpu` queue). work_dir: where
-    the /output stages are mounted (on the engine's host).
+    the /output stages are mounted (on the engine's host). heartbeat_s: seconds between heartbeat calls.
     """
 
     def __init__(self, client=None, *, worker_id: str | None = None, gpus: bool = False,
-                 work_dir: str | Path | None = None, user: str = SANDBOX_USER):
+                 work_dir: str | Path | None = None, user: str = SANDBOX_USER, heartbeat_s: float = HEARTBEAT_S):
         if client is None:
             import docker
 
@@ -149,6 +152,7 @@ class DockerExecutor(Executor):
         self.gpus = gpus
         self.work_dir = Path(work_dir) if work_dir else default_work_dir()
         self.user = user
+        self.heartbeat_s = heartbeat_s
 
     # -- configuration ---------------------------------------------------------------------------
     def container_options(self, image: str, inputs_dir: Path, stage: Path, limits: RunLimits, run_id: str,
@@ -182,10 +186,13 @@ class DockerExecutor(Executor):
 
     # -- running -----------------------------------------------------------------------------------
     def run(self, image: str, inputs_dir: str | Path, outputs_dir: str | Path, limits: RunLimits, *,
-            run_id: str | None = None, command: list[str] | None = None) -> RunResult:
+            run_id: str | None = None, command: list[str] | None = None,
+            heartbeat: Callable[[], bool | None] | None = None) -> RunResult:
         """Run `image` on `inputs_dir` (mounted read-only at /input); copy /output into `outputs_dir`.
 
         command: argv replacing the image's ENTRYPOINT and CMD (default: run the image as it is).
+        heartbeat: called about every `heartbeat_s` s while the container runs; returning False kills
+        the container and ends the run as Reason.CANCELLED (an exception from it is logged, not raised).
 
         Returns a RunResult; the algorithm's failures are reasons, not exceptions. Platform failures
         (engine down, image missing) come back as Reason.PLATFORM_ERROR. The container and the /output
@@ -215,17 +222,17 @@ class DockerExecutor(Executor):
             container = self.client.containers.create(
                 **self.container_options(image, inputs_dir, stage, limits, run_id, command))
             timings["create"] = time.perf_counter() - t0
-            exit_code, timed_out, forks = self._start_and_wait(container, limits, timings)
+            exit_code, timed_out, forks, cancelled = self._start_and_wait(container, limits, timings, heartbeat)
             t0 = time.perf_counter()
             container.reload()
             state = container.attrs["State"]
             logs = self._logs_tail(container, limits.log_tail_bytes)
             used = output_stage.usage(stage)
             reason, detail = classify(exit_code, oom_killed=bool(state.get("OOMKilled")), timed_out=timed_out,
-                                      fork_failures=forks, output_full=used.full, logs=logs)
+                                      fork_failures=forks, output_full=used.full, logs=logs, cancelled=cancelled)
             result = RunResult(exit_code, reason, logs, self._duration(state), detail=detail, run_id=run_id,
                                timings=timings)
-            if reason is not Reason.OUTPUT_TOO_LARGE:
+            if reason not in (Reason.OUTPUT_TOO_LARGE, Reason.CANCELLED):
                 copied = output_stage.copy_out(stage, outputs_dir)
                 result.outputs, result.output_bytes, result.skipped_outputs = copied.files, copied.total_bytes, copied.skipped
             else:
@@ -244,8 +251,11 @@ class DockerExecutor(Executor):
             self._cleanup(container, stage, run_id)
             timings["remove"] = time.perf_counter() - t0
 
-    def _start_and_wait(self, container, limits: RunLimits, timings: dict) -> tuple[int | None, bool, int]:
-        """Start, wait up to the time limit (killing past it); returns (exit code, timed out, fork failures)."""
+    def _start_and_wait(self, container, limits: RunLimits, timings: dict, heartbeat=None
+                        ) -> tuple[int | None, bool, int, bool]:
+        """Start, wait up to the time limit (killing past it, or when the heartbeat says stop).
+
+        Returns (exit code, timed out, fork failures counted, cancelled)."""
         import requests.exceptions
 
         t0 = time.perf_counter()
@@ -253,18 +263,25 @@ class DockerExecutor(Executor):
         started = time.perf_counter()
         timings["start"] = started - t0
         deadline = started + limits.time_limit_s
-        forks, exit_code, timed_out = 0, None, False
+        next_beat = started + self.heartbeat_s
+        forks, exit_code, timed_out, cancelled = 0, None, False, False
         while True:
-            remaining = deadline - time.perf_counter()
-            if remaining <= 0:
+            now = time.perf_counter()
+            if now >= deadline:
                 timed_out = True
                 break
+            if heartbeat is not None and now >= next_beat:
+                next_beat = now + self.heartbeat_s
+                if self._beat(heartbeat) is False:
+                    cancelled = True
+                    break
             try:
-                exit_code = container.wait(timeout=min(POLL_S, remaining))["StatusCode"]
+                wait_s = min(POLL_S, deadline - now, max(next_beat - now, 0.0) if heartbeat else POLL_S)
+                exit_code = container.wait(timeout=max(0.05, wait_s))["StatusCode"]
                 break
             except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
                 forks = max(forks, fork_failures(container.id))
-        if timed_out:
+        if timed_out or cancelled:
             forks = max(forks, fork_failures(container.id))
             try:
                 container.kill()
@@ -272,7 +289,15 @@ class DockerExecutor(Executor):
                 pass
             exit_code = container.wait(timeout=60)["StatusCode"]
         timings["wait"] = time.perf_counter() - started
-        return exit_code, timed_out, forks
+        return exit_code, timed_out, forks, cancelled
+
+    @staticmethod
+    def _beat(heartbeat) -> bool | None:
+        try:
+            return heartbeat()
+        except Exception:  # noqa: BLE001 - a failed heartbeat must not kill a participant's run
+            log.exception("heartbeat callback failed")
+            return None
 
     # -- helpers -----------------------------------------------------------------------------------
     def _uid_gid(self) -> tuple[int, int]:

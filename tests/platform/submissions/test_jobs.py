@@ -161,3 +161,14 @@ def test_rescore_records_submissions_that_no_longer_fit_the_truth():
     assert (job.done, job.failed) == (1, 1) and job.errors[0]["submission"] == bad.pk
     assert "missing: c2, c3, c4, c5, c6" in job.errors[0]["message"]
     assert Submission.objects.get(pk=ok.pk).scores_updated_at is not None
+
+
+def test_beat_schedules_the_watchdog_task_that_workers_register(django_capture_on_commit_callbacks):
+    from podium.celery import app
+    from submissions.tasks import watchdog
+
+    entry = app.conf.beat_schedule["submissions-watchdog"]
+    assert app.tasks[entry["task"]].name == watchdog.name == "submissions.tasks.watchdog"
+    sub = running(PhaseFactory(), UserFactory(), heartbeat_age=3600)
+    with mock.patch("submissions.tasks.score_submission.apply_async"), django_capture_on_commit_callbacks(execute=True):
+        assert watchdog.run()["requeued"] == [sub.pk]
