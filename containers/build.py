@@ -98,6 +98,16 @@ def _lock():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _install_mmdebstrap(log) -> None:
+    """apt-get install mmdebstrap when running as root on Debian (as scripts/services.sh does for services)."""
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise RuntimeError("mmdebstrap is missing: apt-get update && apt-get install -y mmdebstrap")
+    log("installing mmdebstrap (apt-get)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, stdout=subprocess.DEVNULL)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "mmdebstrap"], check=True, env=env, stdout=subprocess.DEVNULL)
+
+
 def ensure_base(client, log=print) -> str:
     """The base image's tag (podium/base:<hash12>), building the rootfs and importing it if needed."""
     digest = base_hash()
@@ -108,7 +118,7 @@ def ensure_base(client, log=print) -> str:
     rootfs = cache_dir() / f"base-{digest[:16]}.tar"
     if not rootfs.exists():
         if not shutil.which("mmdebstrap"):
-            raise RuntimeError("mmdebstrap is missing: apt-get update && apt-get install -y mmdebstrap")
+            _install_mmdebstrap(log)
         sources = _sources()
         mirror = str(sources) if sources else "http://deb.debian.org/debian"
         partial = rootfs.with_suffix(".partial.tar")

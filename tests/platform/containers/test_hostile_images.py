@@ -169,3 +169,23 @@ def test_the_sandbox_as_seen_from_inside(executor, images, binary_inputs, tmp_pa
     assert cgroup_v1 or seen["mem"].startswith("error")
     assert seen["tmp"] == LIMITS.tmp_bytes and seen["output"] == LIMITS.output_bytes
     assert seen["home"] == "/tmp"
+
+
+def test_heartbeat_is_called_and_can_cancel_a_run(docker_client, images, worker_id, binary_inputs, tmp_path):
+    from submissions.executors import DockerExecutor
+
+    inputs, _ = binary_inputs
+    executor = DockerExecutor(docker_client, worker_id=worker_id, work_dir=tmp_path / "runs", heartbeat_s=0.3)
+    beats = []
+
+    def heartbeat():
+        beats.append(1)
+        return len(beats) < 3  # the third beat finds the job cancelled
+
+    result = executor.run(images["hostile/never-exits"], inputs, tmp_path / "out", LIMITS, heartbeat=heartbeat)
+    assert result.reason is Reason.CANCELLED and len(beats) == 3
+    assert 0.8 <= result.duration < 3.0 and result.outputs == []
+    assert leftover_containers(docker_client, worker_id) == []
+    failing = executor.run(images["examples/binary-classifier"], inputs, tmp_path / "out2", LIMITS,
+                           heartbeat=lambda: 1 / 0)  # a broken heartbeat never breaks the run
+    assert failing.reason is Reason.COMPLETED
