@@ -106,12 +106,13 @@ def per_case_plot(ev, metric: str):
     return fig
 
 
-def roc_points(y_true, y_score, weights=None):
-    """(fpr, tpr) of the ROC step curve; weights: None or (N,) case multiplicities."""
+def roc_points(y_true, y_score, weights=None, order=None):
+    """(fpr, tpr) of the ROC step curve. weights: None or (N,) case multiplicities; order: optional
+    precomputed descending-score order (argsort of -y_score), so repeated calls do not re-sort."""
     y = np.asarray(y_true).astype(bool)
     s = np.asarray(y_score, dtype=float)
     w = np.ones(y.size) if weights is None else np.asarray(weights, dtype=float)
-    order = np.argsort(-s, kind="stable")
+    order = np.argsort(-s, kind="stable") if order is None else order
     s, y, w = s[order], y[order], w[order]
     last = np.r_[np.flatnonzero(np.diff(s)), s.size - 1]
     tp = np.cumsum(w * y)[last]
@@ -130,7 +131,8 @@ def roc_curves(ev, n_band: int = ROC_BAND_RESAMPLES):
     weights = plan.weights(0, min(n_band, plan.n_resamples))
     fig = go.Figure()
     for name, score in ev.data["predictions"].items():
-        band = np.array([np.interp(FPR_GRID, *roc_points(y, score, w), left=0, right=1) for w in weights])
+        order = np.argsort(-np.asarray(score, dtype=float), kind="stable")
+        band = np.array([np.interp(FPR_GRID, *roc_points(y, score, w, order), left=0, right=1) for w in weights])
         lo, hi = np.nanquantile(band, [0.025, 0.975], axis=0)
         fig.add_trace(go.Scatter(x=np.r_[FPR_GRID, FPR_GRID[::-1]], y=np.r_[hi, lo[::-1]], fill="toself", opacity=0.2,
                                  line={"width": 0}, name=f"{name} band", showlegend=False, hoverinfo="skip"))

@@ -108,3 +108,19 @@ def test_figures_from_a_loaded_document(files, tmp_path):
     assert forest.error_x.array[0] == pytest.approx(row["ci_high"] - row["estimate"])
     sig = figs["significance_auc"].data[0]
     assert sig.z[0][1] == 1 and sig.z[1][0] == -1  # a significantly better than b
+
+
+def test_roc_points_match_sklearn(knight):
+    import numpy as np
+    from sklearn.metrics import roc_curve
+
+    from mlcore.eval.report.figures import roc_points
+
+    fpr, tpr = roc_points(knight["y"], knight["score"])
+    ref_fpr, ref_tpr, _ = roc_curve(knight["y"], knight["score"], drop_intermediate=False)
+    np.testing.assert_allclose(fpr, ref_fpr)
+    np.testing.assert_allclose(tpr, ref_tpr)
+    w = np.tile([0, 2], 30)  # every other case twice: same curve as the repeated data set
+    rep_fpr, rep_tpr, _ = roc_curve(np.repeat(knight["y"], w), np.repeat(knight["score"], w), drop_intermediate=False)
+    got = roc_points(knight["y"], knight["score"], w)
+    np.testing.assert_allclose(np.unique(np.c_[got[0], got[1]], axis=0), np.unique(np.c_[rep_fpr, rep_tpr], axis=0))
