@@ -62,13 +62,13 @@ def save_split(split: dict, path) -> Path:
     """Write a split dict as JSON."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(split, indent=1))
+    path.write_text(json.dumps(split, indent=1), encoding="utf-8")
     return path
 
 
 def load_split(path) -> dict:
     """Read a split file; check that no case id appears in two parts."""
-    split = json.loads(Path(path).read_text())
+    split = json.loads(Path(path).read_text(encoding="utf-8"))
     if split.get("format") != SPLIT_FORMAT or "splits" not in split:
         raise ValueError(f"{path}: not a split file (expected format {SPLIT_FORMAT!r})")
     seen: dict[str, str] = {}

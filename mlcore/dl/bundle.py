@@ -89,7 +89,7 @@ def write_bundle(folder, cfg, model, model_args, split, data_info, data_hash, va
     folder.mkdir(parents=True)
     torch.save(model.state_dict(), folder / "model.pt")
     C.dump(cfg, folder / "config.yaml")
-    (folder / "split.json").write_text(json.dumps(split, indent=1))
+    (folder / "split.json").write_text(json.dumps(split, indent=1), encoding="utf-8")
     task = cfg["task"]
     inputs = ({"kind": "table", "columns": data_info["features"], "id_column": "case_id"} if "features" in data_info
               else {"kind": "images", "suffixes": list(IMAGE_SUFFIXES), "channels": 1, "layout": "folder of <case_id> images"})
@@ -99,7 +99,7 @@ def write_bundle(folder, cfg, model, model_args, split, data_info, data_hash, va
         "model_args": model_args, "software": software_versions(), "data_hash": data_hash, "split": split,
         "validation": validation, "weights_sha256": _sha256(folder / "model.pt"),
     }
-    (folder / "metadata.json").write_text(json.dumps(metadata, indent=1, default=str))
+    (folder / "metadata.json").write_text(json.dumps(metadata, indent=1, default=str), encoding="utf-8")
     if run_dir is not None:
         for name in ("curves.html", "history.json"):
             if (Path(run_dir) / name).exists():
@@ -107,7 +107,7 @@ def write_bundle(folder, cfg, model, model_args, split, data_info, data_hash, va
     bundle = load_bundle(folder)
     if samples is not None:
         _write_predictions_and_samples(bundle, samples, split)
-    (folder / "README.md").write_text(_readme(bundle))
+    (folder / "README.md").write_text(_readme(bundle), encoding="utf-8")
     return folder
 
 
@@ -135,23 +135,29 @@ def _write_predictions_and_samples(bundle: Bundle, samples, split) -> None:
         picks = np.unique(np.linspace(0, len(ranked) - 1, N_SAMPLE_CASES["binary"]).round().astype(int))
         few = [ranked[i] for i in picks]
     sdir = bundle.folder / "samples"
-    if bundle.task == "binary":
+    expected = sdir / ("expected.csv" if bundle.task == "binary" else "expected.zip")
+    if bundle.metadata["inputs"]["kind"] == "table":
         cols = bundle.metadata["inputs"]["columns"]
         rows = ["case_id," + ",".join(cols)] + [s["case_id"] + "," + ",".join(f"{v!r}" for v in s["data"]["input"]["features"].tolist())
                                                for s in few]
         sdir.mkdir(parents=True)
-        (sdir / "inputs.csv").write_text("\n".join(rows) + "\n")
-        inputs, expected = sdir / "inputs.csv", sdir / "expected.csv"
+        (sdir / "inputs.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        inputs = sdir / "inputs.csv"
     else:
         from mlcore.data.readers import read_image
 
+        meta_cols = [k.split(".", 1)[1] for k in bundle.config["model"].get("meta_keys") or []]
+        rows = ["case_id,image" + "".join(f",{c}" for c in meta_cols)]
         for s in few:
             array, meta = read_image(s["data"]["input"]["image"])
             write_nifti(sdir / "inputs" / f"{s['case_id']}.nii.gz", array, meta["affine"])
-        inputs, expected = sdir / "inputs", sdir / "expected.zip"
+            rows.append(f"{s['case_id']},{s['case_id']}.nii.gz" + "".join(f",{s['meta'][c]!r}" for c in meta_cols))
+        (sdir / "inputs" / "cases.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        # A folder of images is enough unless the model reads metadata (FiLM): then the case table.
+        inputs = sdir / "inputs" / "cases.csv" if meta_cols else sdir / "inputs"
     predict_bundle(bundle, inputs, expected)
     bundle.metadata["samples"] = {"inputs": str(inputs.relative_to(bundle.folder)), "expected": str(expected.relative_to(bundle.folder))}
-    (bundle.folder / "metadata.json").write_text(json.dumps(bundle.metadata, indent=1, default=str))
+    (bundle.folder / "metadata.json").write_text(json.dumps(bundle.metadata, indent=1, default=str), encoding="utf-8")
 
 
 def load_bundle(path) -> Bundle:
@@ -169,10 +175,10 @@ def load_bundle(path) -> Bundle:
         path = inner[0] if inner else tmp
     if not (path / "metadata.json").exists():
         raise FileNotFoundError(f"{path} is not a baseline bundle (no metadata.json)")
-    metadata = json.loads((path / "metadata.json").read_text())
+    metadata = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
     if metadata.get("format") != BUNDLE_FORMAT:
         raise ValueError(f"{path}: bundle format {metadata.get('format')!r}, expected {BUNDLE_FORMAT!r}")
-    cfg = yaml.safe_load((path / "config.yaml").read_text())
+    cfg = yaml.safe_load((path / "config.yaml").read_text(encoding="utf-8"))
     model = build_model(cfg["model"], **metadata.get("model_args", {}))
     model.load_state_dict(torch.load(path / "model.pt", map_location="cpu"))
     model.eval()
@@ -199,7 +205,7 @@ def predict_samples(bundle: Bundle, samples, out, uncertainty: dict | None = Non
     out = write_predictions(bundle.task, results, _out_file(bundle, out))
     if uncertainty and uncertainty.get("method"):
         lines = ["case_id,uncertainty"] + [f"{r['case_id']},{r['uncertainty']:.8g}" for r in results]
-        out.with_name(out.stem + "_uncertainty.csv").write_text("\n".join(lines) + "\n")
+        out.with_name(out.stem + "_uncertainty.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
 
 

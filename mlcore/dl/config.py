@@ -62,7 +62,7 @@ def load_config(path_or_dict, overrides=()) -> dict:
     if isinstance(path_or_dict, dict):
         user, base_dir = path_or_dict, Path.cwd()
     else:
-        user, base_dir = yaml.safe_load(Path(path_or_dict).read_text()) or {}, Path(path_or_dict).resolve().parent
+        user, base_dir = yaml.safe_load(Path(path_or_dict).read_text(encoding="utf-8")) or {}, Path(path_or_dict).resolve().parent
     cfg = merge(DEFAULTS, user)
     for item in overrides:
         apply_override(cfg, item)
@@ -95,5 +95,5 @@ def check(cfg: dict) -> None:
 
 def dump(cfg: dict, path) -> Path:
     path = Path(path)
-    path.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
     return path

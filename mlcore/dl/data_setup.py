@@ -25,6 +25,7 @@ from mlcore.data import ops as O
 from . import postprocess as P
 
 FEATURES, IMAGE, LABEL, META = "data.input.features", "data.input.image", "data.target.label", "data.input.meta"
+TABULAR_SOURCES = ("sklearn_breast_cancer", "csv")
 IMAGE_SUFFIXES = (".nii.gz", ".nii", ".mha", ".mhd", ".nrrd")
 
 
@@ -65,7 +66,7 @@ def load_samples(cfg: dict, workdir) -> tuple[list[dict], dict]:
     """(samples, info); info holds ``features`` for tables and ``root`` for generated data."""
     d = cfg["data"]
     src = d["source"]
-    if src in ("sklearn_breast_cancer", "csv"):
+    if src in TABULAR_SOURCES:
         frame = breast_cancer_frame() if src == "sklearn_breast_cancer" else read_table(d["path"])
         features = feature_columns(cfg, frame)
         return table_samples(frame, features, d.get("label", "label")), {"features": features}
@@ -124,9 +125,9 @@ def build_pipeline(cfg: dict, train: bool, with_target: bool = True) -> Pipeline
     """Loading ops for the task, then ``preprocess`` (ops naming ``data.target`` are skipped without a
     target), then ``augmentation`` when ``train``."""
     det = []
-    if cfg["task"] == "segmentation":
+    if cfg["data"]["source"] not in TABULAR_SOURCES:
         det = [LoadImage(IMAGE), AddChannel(IMAGE)]
-        if with_target:
+        if with_target and cfg["task"] == "segmentation":
             det += [LoadImage(LABEL, dtype="int64"), AddChannel(LABEL)]
     det += [build_op(s) for s in cfg["preprocess"] if with_target or not _names_target(s)]
     if cfg["model"].get("meta_keys"):

@@ -85,7 +85,7 @@ def write_predictions(task: str, results: list[dict], out) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     if task == "binary":
         lines = ["case_id,score"] + [f"{r['case_id']},{r['score']:.8g}" for r in results]
-        out.write_text("\n".join(lines) + "\n")
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return out
     import nibabel as nib
 

@@ -152,7 +152,7 @@ def train(cfg: dict, out, resume: bool = True, progress: bool | None = None, log
             f"{metric} {value:.4f} [{val[metric]['low']:.4f}, {val[metric]['high']:.4f}] ({entry['seconds']:.1f} s)")
         torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": sched.state_dict(),
                     "scaler": scaler.state_dict(), "state": state}, ckpt)
-        (out / "history.json").write_text(json.dumps(state["history"], indent=1))
+        (out / "history.json").write_text(json.dumps(state["history"], indent=1), encoding="utf-8")
         if (epoch + 1) % 10 == 0:  # the HTML embeds plotly.js (about 4 MB): not rewritten every epoch
             plot_history(state["history"], metric, out / "curves.html")
         if state["stopped"]:

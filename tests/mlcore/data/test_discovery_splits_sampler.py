@@ -22,7 +22,7 @@ def test_discover_bids_with_sessions_labels_and_participants(tmp_path):
                 "sub-02/ses-2/anat/sub-02_ses-2_T1w.nii.gz", "sub-02/ses-2/anat/sub-02_ses-2_T2w.nii.gz",
                 "derivatives/labels/sub-01/anat/sub-01_T1w_seg.nii.gz"]:
         write_nifti(tmp_path / rel, img)
-    (tmp_path / "participants.tsv").write_text("participant_id\tage\tsite\nsub-01\t30\tA\nsub-02\tn/a\tB\n")
+    (tmp_path / "participants.tsv").write_text("participant_id\tage\tsite\nsub-01\t30\tA\nsub-02\tn/a\tB\n", encoding="utf-8")
     samples = discover_bids(tmp_path, suffix="T1w", label_suffix="seg")
     assert [s["case_id"] for s in samples] == ["sub-01", "sub-02_ses-1", "sub-02_ses-2"]
     assert [s["subject"] for s in samples] == ["sub-01", "sub-02", "sub-02"]

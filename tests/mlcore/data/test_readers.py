@@ -88,8 +88,8 @@ def test_dicom_series_keeps_slice_order_and_spacing(tmp_path):
 
 
 def test_read_table_csv_and_tsv_with_bids_missing_values(tmp_path):
-    (tmp_path / "a.tsv").write_text("participant_id\tage\nsub-01\t34\nsub-02\tn/a\n")
+    (tmp_path / "a.tsv").write_text("participant_id\tage\nsub-01\t34\nsub-02\tn/a\n", encoding="utf-8")
     t = read_table(tmp_path / "a.tsv")
     assert list(t["participant_id"]) == ["sub-01", "sub-02"] and t["age"].iloc[0] == 34 and np.isnan(t["age"].iloc[1])
-    (tmp_path / "b.csv").write_text("case_id,x\nc1,1.5\n")
+    (tmp_path / "b.csv").write_text("case_id,x\nc1,1.5\n", encoding="utf-8")
     assert read_table(tmp_path / "b.csv")["x"].iloc[0] == 1.5

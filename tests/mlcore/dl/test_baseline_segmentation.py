@@ -42,7 +42,7 @@ def _dice(a, b):  # second implementation, written out
 
 def test_predictions_zip_scores_the_reported_dice_with_mlcore_eval_and_by_hand(run):
     out, result, _, _ = run
-    val = json.loads((out / "split.json").read_text())["splits"]["val"]
+    val = json.loads((out / "split.json").read_text(encoding="utf-8"))["splits"]["val"]
     zpath = out / "bundle" / "predictions" / "predictions.zip"
     with zipfile.ZipFile(zpath) as zf:
         assert sorted(zf.namelist()) == sorted(f"{c}.nii.gz" for c in val)
@@ -74,8 +74,8 @@ def test_verify_and_cli_predict_with_tta_uncertainty(run, tmp_path, capsys):
     assert ok, lines
     inputs = out / "bundle" / "samples" / "inputs"
     assert main(["baseline", "predict", str(out / "bundle"), str(inputs), str(tmp_path / "p.zip"), "--uncertainty", "tta"]) == 0
-    unc = (tmp_path / "p_uncertainty.csv").read_text().splitlines()
+    unc = (tmp_path / "p_uncertainty.csv").read_text(encoding="utf-8").splitlines()
     assert unc[0] == "case_id,uncertainty" and len(unc) == 3
     assert all(0 <= float(line.split(",")[1]) <= np.log(2) for line in unc[1:])  # mean binary entropy, nats
     with zipfile.ZipFile(tmp_path / "p.zip") as zf:
-        assert sorted(zf.namelist()) == sorted(p.name for p in inputs.iterdir())
+        assert sorted(zf.namelist()) == sorted(p.name for p in inputs.glob("*.nii.gz"))

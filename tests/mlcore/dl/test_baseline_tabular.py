@@ -35,7 +35,7 @@ def test_validation_auc_is_high_and_equals_the_auc_of_the_bundle_predictions(run
     # Independent recomputation: the bundle's predictions are the validation part scored with the best
     # weights; their AUC (mlcore.eval) against labels from scikit-learn (1 - target) is the reported value.
     preds = pd.read_csv(out / "bundle" / "predictions" / "predictions.csv")
-    split = json.loads((out / "split.json").read_text())
+    split = json.loads((out / "split.json").read_text(encoding="utf-8"))
     assert sorted(preds["case_id"]) == sorted(split["splits"]["val"])
     labels = 1 - load_breast_cancer().target[[int(c[3:]) for c in preds["case_id"]]]
     assert roc_auc(labels, preds["score"]) == pytest.approx(v["value"], abs=1e-6)
@@ -46,14 +46,14 @@ def test_validation_auc_is_high_and_equals_the_auc_of_the_bundle_predictions(run
 def test_bundle_metadata_and_files(run):
     out, result, _ = run
     b = out / "bundle"
-    meta = json.loads((b / "metadata.json").read_text())
+    meta = json.loads((b / "metadata.json").read_text(encoding="utf-8"))
     assert meta["task"] == "binary" and meta["prediction_format"]["columns"] == ["case_id", "score"]
     assert len(meta["inputs"]["columns"]) == 30 and meta["classes"] == {"0": "benign", "1": "malignant"}
     assert meta["software"]["torch"] == torch.__version__ and len(meta["data_hash"]) == 16
     assert meta["split"]["splits"]["train"] and meta["validation"]["best_epoch"] == result["best_epoch"]
-    html = (b / "curves.html").read_text()
+    html = (b / "curves.html").read_text(encoding="utf-8")
     assert 'src="https://cdn' not in html and len(html) > 1_000_000  # plotly.js embedded, not fetched
-    history = json.loads((out / "history.json").read_text())
+    history = json.loads((out / "history.json").read_text(encoding="utf-8"))
     assert [h["epoch"] for h in history] == list(range(1, 9))
     assert history[result["best_epoch"] - 1]["auc"]["value"] == max(h["auc"]["value"] for h in history)
 
@@ -105,7 +105,7 @@ def test_resume_continues_from_the_checkpoint(run, tmp_path):
     assert logs[0].startswith("resuming after epoch 8")
     epochs = [line.split()[1] for line in logs if line.startswith("epoch ")]
     assert epochs == ["9/10", "10/10"]
-    assert [h["epoch"] for h in json.loads((copy / "history.json").read_text())] == list(range(1, 11))
+    assert [h["epoch"] for h in json.loads((copy / "history.json").read_text(encoding="utf-8"))] == list(range(1, 11))
 
 
 def test_cli_train_and_verify(tmp_path, capsys):

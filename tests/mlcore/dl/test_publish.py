@@ -66,7 +66,7 @@ def test_posts_the_predictions_file_as_a_baseline(server, bundle):
     name, content = req["parts"]["file"]
     assert name == "predictions.csv" and content == (bundle / "predictions" / "predictions.csv").read_bytes()
     assert req["parts"]["is_baseline"][1] == b"true"
-    meta = json.loads((bundle / "metadata.json").read_text())
+    meta = json.loads((bundle / "metadata.json").read_text(encoding="utf-8"))
     desc = req["parts"]["method_description"][1].decode()
     assert desc.startswith("Baseline breast-cancer-mlp (mlp") and meta["data_hash"] in desc
     assert f"{meta['validation']['value']:.4f}" in desc
@@ -80,7 +80,7 @@ def test_refusal_lists_the_servers_problems_and_cli_exits_1(server, bundle, tmp_
         assert err.value.status == 400 and err.value.problems[0]["code"] == "missing_cases"
         monkeypatch.setenv("PODIUM_TOKEN", "from-env")
         other = tmp_path / "other.csv"
-        other.write_text("case_id,score\nbc-000,0.5\n")
+        other.write_text("case_id,score\nbc-000,0.5\n", encoding="utf-8")
         rc = main(["baseline", "publish", str(bundle), "--phase", "9", "--url", server, "--predictions", str(other)])
         assert rc == 1 and "expected 200 case ids" in capsys.readouterr().err
         assert _Recorder.requests[-1]["parts"]["file"][1] == other.read_bytes()
