@@ -215,6 +215,9 @@ class DockerExecutor(Executor):
             if problem:
                 return failure(Reason.PLATFORM_ERROR, problem)
             t0 = time.perf_counter()
+            if stage.exists():  # left by an earlier attempt of this run id on this worker that died
+                output_stage.unmount(stage)
+                shutil.rmtree(stage)
             stage.mkdir(parents=True)
             output_stage.mount_tmpfs(stage, limits.output_bytes, limits.output_files, *self._uid_gid())
             timings["stage"] = time.perf_counter() - t0
