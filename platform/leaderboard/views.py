@@ -27,7 +27,8 @@ def _user(request):
     return found[0] if found else request.user
 
 
-def _snapshot(request, phase):
+def _snapshot(request, phase, field="document"):
+    """(user, subset, snapshot with only `field` loaded): statistics and figures are megabytes."""
     user = _user(request)
     subset = request.GET.get("subset") or default_subset(user, phase)
     if subset is None:
@@ -36,7 +37,7 @@ def _snapshot(request, phase):
         raise Http404(f"unknown subset {subset!r}: expected public or private")
     if subset not in visible_subsets(user, phase):
         raise PermissionDenied(f"the {subset} leaderboard of this phase is not visible to you")
-    return user, subset, Snapshot.objects.filter(phase=phase, subset=subset).first()
+    return user, subset, Snapshot.objects.filter(phase=phase, subset=subset).only("pk", field).first()
 
 
 def _pending(phase, subset):
@@ -58,7 +59,7 @@ def leaderboard_json(request, phase_id):
 def leaderboard_statistics(request, phase_id):
     phase = get_object_or_404(Phase, pk=phase_id)
     try:
-        _, subset, snap = _snapshot(request, phase)
+        _, subset, snap = _snapshot(request, phase, "statistics")
     except PermissionDenied as exc:
         return JsonResponse({"detail": str(exc)}, status=403)
     return HttpResponse(snap.statistics, content_type="application/json") if snap else JsonResponse(_pending(phase, subset))
@@ -105,6 +106,8 @@ def leaderboard_page(request, slug, phase_slug):
     phase = get_object_or_404(Phase.objects.select_related("challenge"), challenge__slug=slug, slug=phase_slug)
     user, subset, snap = _snapshot(request, phase)
     organizer = roles.is_organizer(user, phase.challenge)
+    if snap:
+        snap = Snapshot.objects.only("document", "figures", "organizer_figures").get(pk=snap.pk)
     doc = json.loads(snap.document) if snap else _pending(phase, subset)
     figures = json.loads(snap.organizer_figures if organizer else snap.figures) if snap else {}
     return render(request, "leaderboard/leaderboard.html", {
