@@ -42,9 +42,11 @@ def test_submit_page_uploads_and_shows_live_status(postgres, redis_broker, live_
             row = page.locator("#my-submissions tr[data-id]")
             row.locator(".status-succeeded").wait_for(timeout=60_000)  # the page polls until the worker is done
             text = row.inner_text()
+            row.locator("button.mark-final").click()  # the team's final choice, from the same table
+            row.locator("button.unmark-final").wait_for(timeout=10_000)
             page.screenshot(path=f"{artifacts_dir}/submit-page.png", full_page=True)
     finally:
         stop(worker)
     assert "auc 0.6667" in text and "logistic regression" in text  # AUC 6/9, hand count in test_scoring_task
     sub = Submission.objects.get()  # the refused file left no row
-    assert text.startswith(str(sub.pk)) and sub.method_description == "logistic regression"
+    assert text.startswith(str(sub.pk)) and sub.method_description == "logistic regression" and sub.is_final

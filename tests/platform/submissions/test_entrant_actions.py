@@ -101,3 +101,27 @@ def test_the_submit_page_shows_the_form_and_my_submissions():
     refused.force_login(UserFactory())
     html = refused.get(f"/challenges/{phase.challenge.slug}/{phase.slug}/submit/").content.decode()
     assert 'id="submit-form"' not in html and "register for the challenge" in html
+
+
+def test_the_rescore_page_starts_a_job_and_shows_its_progress(django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from submissions.models import RescoreJob
+
+    phase = PhaseFactory()
+    organizer, user = UserFactory(), participant(PhaseFactory().challenge)
+    phase.challenge.organizers.add(organizer)
+    for _ in range(3):
+        stored(phase, user)
+    client = client_for(organizer)
+    client.force_login(organizer)
+    url = f"/challenges/{phase.challenge.slug}/{phase.slug}/rescore/"
+    with mock.patch("submissions.tasks.rescore_phase.apply_async") as send, django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"reason": "fixed the ground truth of c4"}).status_code == 302
+    job = RescoreJob.objects.get()
+    assert send.call_args.args == ((job.pk,),) and job.total == 3
+    RescoreJob.objects.filter(pk=job.pk).update(done=2, status=RescoreJob.State.RUNNING)
+    html = client.get(url).content.decode()
+    assert "fixed the ground truth of c4" in html and "2 / 3" in html and 'value="2"' in html
+    api = client.get(f"/api/rescore-jobs/{job.pk}/").json()
+    assert (api["done"], api["total"], api["progress"]) == (2, 3, pytest.approx(2 / 3))

@@ -10,6 +10,23 @@
     if (cls) td.className = cls;
     return td;
   }
+  function csrf() {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input) return input.value;
+    const m = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  function act(url, body) {
+    return fetch(url, {method: "POST", credentials: "same-origin",
+                       headers: {"Content-Type": "application/json", "X-CSRFToken": csrf()}, body: JSON.stringify(body || {})})
+      .then(r => r.json().then(j => { if (!r.ok) alert(j.detail || r.status); }))
+      .then(poll);
+  }
+  function button(label, cls, onclick) {
+    const b = document.createElement("button");
+    b.type = "button"; b.textContent = label; b.className = cls; b.onclick = onclick;
+    return b;
+  }
   function render(subs) {
     body.replaceChildren();
     if (!subs.length) { body.append(Object.assign(document.createElement("tr"), {innerHTML: '<td colspan="6" class="muted">No submissions yet.</td>'})); return; }
@@ -24,7 +41,14 @@
       tr.append(cell(status, "status status-" + s.status));
       const scores = s.scores ? Object.entries(s.scores).map(([k, v]) => k + " " + (v === null ? "undefined" : Number(v).toFixed(4))).join(", ") : "";
       tr.append(cell(s.status === "succeeded" ? (s.scores ? scores : "hidden until the phase ends") : ""), cell(s.method_description));
-      tr.append(cell(s.is_final ? "final" : ""));
+      const actions = cell(s.is_final ? "final " : "");
+      if (s.status === "succeeded") {
+        actions.append(s.is_final ? button("unmark", "unmark-final", () => act(`/api/submissions/${s.id}/final/`, {is_final: false}))
+                                  : button("mark final", "mark-final", () => act(`/api/submissions/${s.id}/final/`, {is_final: true})));
+      } else if (!finished.has(s.status)) {
+        actions.append(button("cancel", "cancel", () => act(`/api/submissions/${s.id}/cancel/`)));
+      }
+      tr.append(actions);
       body.append(tr);
     }
   }
