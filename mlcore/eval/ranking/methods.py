@@ -3,8 +3,9 @@
 - aggregate-then-rank: rank entries by their aggregate metric value (the metric itself, or the mean or
   median of per-case values);
 - rank-then-aggregate: rank entries within each case by the per-case value, then average the ranks;
-- test-then-rank: count, for each entry, the other entries it beats in a one-sided test after a
-  multiplicity correction over all ordered pairs, and rank by that count (more wins = better).
+- test-then-rank: count, for each entry, the other entries it significantly beats after a multiplicity
+  correction, and rank by that count (more wins = better). `compare_entries` feeds it the two-sided
+  verdicts restricted to the better entry of each pair, so it agrees with the pairwise table and tiers.
 Ranks are 1 = best with competition ties (1, 1, 3). Missing values (NaN) rank last.
 """
 

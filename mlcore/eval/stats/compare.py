@@ -52,7 +52,10 @@ def compare_entries(points: Mapping[str, float], reps: Mapping[str, np.ndarray],
     points: {entry: estimate}; reps: {entry: (B,) replicates} (same plan for all); jackknives:
     {entry: (U,)} for BCa. verdict: None to decide significance with the paired bootstrap, or
     {"name": ..., "p_greater": (S, S), "p_two_sided": (S, S)} from an analytic test (entries in the
-    order of `points`). Returns arrays indexed by entry order: estimate, ci_low, ci_high, undefined,
+    order of `points`). One family of verdicts decides everything shown: `p_two_sided_adjusted`
+    (correction over the S (S - 1) / 2 pairs) gives the pairwise significance, the tiers and the
+    test-then-rank wins (i beats j when significant and i's estimate is better); the one-sided
+    `p_greater_adjusted` (over ordered pairs) is reported for reference. Returns arrays indexed by entry order: estimate, ci_low, ci_high, undefined,
     median_rank, rank_ci_low, rank_ci_high, p_best, rank (of the point estimates), diff_ci_low/high,
     bootstrap p matrices, verdict p (raw and adjusted), wins and test_rank, tiers (lists of entry names),
     and kendall_tau_resamples (tau between the point ranking and each resample's ranking, mean).
@@ -67,7 +70,10 @@ def compare_entries(points: Mapping[str, float], reps: Mapping[str, np.ndarray],
     v = verdict or {"name": "bootstrap", "p_greater": boot["p_greater"], "p_two_sided": boot["p_two_sided"]}
     p_two_adj = _adjust_pairs(v["p_two_sided"], correction, upper_only=True)
     p_greater_adj = _adjust_pairs(v["p_greater"], correction, upper_only=False)
-    wins, test_rank = test_then_rank(p_greater_adj, alpha)
+    # Test-then-rank counts the same verdicts as the pairwise table and the tiers: i beats j when the
+    # adjusted two-sided p-value is below alpha and i's estimate is the better one.
+    better = est[:, None] > est[None, :] if higher_is_better else est[:, None] < est[None, :]
+    wins, test_rank = test_then_rank(np.where(better, p_two_adj, 1.0), alpha)
     point_rank = ranks(est, higher_is_better)
     taus = kendall_tau(point_rank, dist["ranks"]) if len(names) > 1 else np.array([np.nan])
     return {

@@ -114,3 +114,27 @@ def test_bca_and_grouped_bootstrap(knight):
     row = ev.result("canat", "auc")
     assert row["ci_method"] == "bca" and row["ci_low"] < 0.845 < row["ci_high"]
     assert ev.meta["bootstrap"]["grouped"] is True
+
+
+@pytest.mark.parametrize("metric", ["auc", "brier"])
+def test_one_verdict_everywhere(rng, metric):
+    """Pairwise significance, tiers and test-then-rank wins all come from the same adjusted p-values."""
+    n = 200
+    y = rng.integers(0, 2, n)
+    preds = {f"e{k}": 1 / (1 + np.exp(-(rng.normal(size=n) + s * y))) for k, s in enumerate([2.0, 1.9, 1.2, 1.1, 0.2])}
+    ev = evaluate("binary", GroundTruth(tuple(map(str, range(n))), y), preds, [metric],
+                  bootstrap={"n_resamples": 400, "seed": 3})
+    higher = metric == "auc"
+    wins = dict.fromkeys(preds, 0)
+    for p in ev.pairwise:
+        a_better = (p["difference"] > 0) == higher
+        assert p["significant"] == (p["p_verdict_adjusted"] < 0.05)
+        if p["significant"]:
+            wins[p["entry_a"] if a_better else p["entry_b"]] += 1
+    assert wins == {r["entry"]: r["wins"] for r in ev.results}
+    tiers = ev.meta["ranking_by_metric"][metric]["tiers"]
+    best = tiers[0][0]
+    for p in ev.pairwise:
+        if best in (p["entry_a"], p["entry_b"]):
+            other = p["entry_b"] if p["entry_a"] == best else p["entry_a"]
+            assert (other in tiers[0]) == (not p["significant"])
