@@ -189,3 +189,35 @@ def test_heartbeat_is_called_and_can_cancel_a_run(docker_client, images, worker_
     failing = executor.run(images["examples/binary-classifier"], inputs, tmp_path / "out2", LIMITS,
                            heartbeat=lambda: 1 / 0)  # a broken heartbeat never breaks the run
     assert failing.reason is Reason.COMPLETED
+
+
+LINKS = r"""
+import os
+os.symlink("/etc/shadow", "/output/leak.csv")        # on the worker, this path is the host's /etc/shadow
+os.mkdir("/output/sub")
+os.symlink("/etc", "/output/sub/etc")
+os.mkfifo("/output/pipe")
+with open("/output/sub/ok.txt", "w") as handle:
+    handle.write("fine\n")
+print("planted")
+"""
+
+
+def test_links_and_special_files_in_output_are_never_followed(executor, images, binary_inputs, tmp_path):
+    inputs, _ = binary_inputs
+    result = executor.run(images["examples/binary-classifier"], inputs, tmp_path / "out", LIMITS,
+                          command=["python3", "-c", LINKS])
+    assert result.reason is Reason.COMPLETED, result.logs_tail
+    assert result.outputs == ["sub/ok.txt"]
+    assert sorted(result.skipped_outputs) == ["leak.csv", "pipe", "sub/etc"]
+    copied = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*"))
+    assert copied == ["sub", "sub/ok.txt"] and (tmp_path / "out" / "sub" / "ok.txt").read_text() == "fine\n"
+
+
+def test_output_file_count_is_limited(executor, images, binary_inputs, tmp_path):
+    inputs, _ = binary_inputs
+    many = "import os\nfor i in range(5000):\n    open(f'/output/{i}.npy', 'w').close()\n"
+    result = executor.run(images["examples/binary-classifier"], inputs, tmp_path / "out", LIMITS,
+                          command=["python3", "-c", many])
+    assert result.reason is Reason.OUTPUT_TOO_LARGE and "No space left on device" in result.logs_tail
+    assert result.outputs == []
