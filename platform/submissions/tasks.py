@@ -204,6 +204,7 @@ def _rescore_one(submission_id: int, since) -> str:
         sub = Submission.objects.select_for_update().select_related("phase").get(pk=submission_id)
         if sub.status != Status.SUCCEEDED or (sub.scores_updated_at and sub.scores_updated_at >= since):
             return ""
+        old_files = [f.name for f in (sub.predictions, sub.per_case) if f]
         try:
             sub.scores = score_submission_file(sub)
         except InvalidInput as exc:
@@ -213,6 +214,8 @@ def _rescore_one(submission_id: int, since) -> str:
             return f"platform error: {type(exc).__name__}"
         sub.scores_updated_at = timezone.now()
         sub.save(update_fields=["scores", "scores_updated_at", "predictions", "per_case"])
+        stale = [name for name in old_files if name not in (sub.predictions.name, sub.per_case.name)]
+        transaction.on_commit(lambda: [sub.predictions.storage.delete(name) for name in stale])
         return ""
 
 

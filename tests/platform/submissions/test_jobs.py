@@ -172,3 +172,30 @@ def test_beat_schedules_the_watchdog_task_that_workers_register(django_capture_o
     sub = running(PhaseFactory(), UserFactory(), heartbeat_age=3600)
     with mock.patch("submissions.tasks.score_submission.apply_async"), django_capture_on_commit_callbacks(execute=True):
         assert watchdog.run()["requeued"] == [sub.pk]
+
+
+def test_watchdog_management_command_runs_one_pass(django_capture_on_commit_callbacks):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    sub = running(PhaseFactory(), UserFactory(), heartbeat_age=3600)
+    out = StringIO()
+    with mock.patch("submissions.tasks.score_submission.apply_async"), django_capture_on_commit_callbacks(execute=True):
+        call_command("watchdog", stdout=out)
+    assert json.loads(out.getvalue())["requeued"] == [sub.pk]
+
+
+def test_rescoring_replaces_the_stored_predictions_file(django_capture_on_commit_callbacks):
+    phase, user = PhaseFactory(), UserFactory()
+    sub = stored(phase, user, status=Status.QUEUED)
+    score_submission.run(sub.pk)
+    sub.refresh_from_db()
+    old = sub.predictions.name
+    job = RescoreJob.objects.create(phase=phase, created_by=user, total=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        rescore_phase.run(job.pk)
+    sub.refresh_from_db()
+    assert sub.predictions.name != old and sub.predictions.storage.exists(sub.predictions.name)
+    assert not sub.predictions.storage.exists(old)
