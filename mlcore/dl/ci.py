@@ -1,9 +1,10 @@
 """Validation metrics with confidence intervals: the one adapter between training and mlcore.eval.
 
-`metric_with_ci` is the single place that decides how a CI is computed, so it can be switched to the
-statistics engine's entry point once that is settled. Today: a seeded percentile bootstrap over case
-multiplicity vectors (``numpy.random.default_rng(seed).multinomial(N, 1/N)``), evaluated through the
-resampling contract of `mlcore.eval.resampling` (a statistic with ``point()`` and ``replicates(W)``).
+`metric_with_ci` is the single place that decides how a CI is computed. It uses the statistics engine
+(`mlcore.eval.stats`: a `BootstrapPlan` of seeded resamples, stratified by class when strata are given,
+`replicates`, `percentile_ci`) when present, and otherwise a seeded percentile bootstrap over case
+multiplicity vectors drawn with ``numpy.random.default_rng(seed).multinomial``. Either way a statistic
+follows the resampling contract of `mlcore.eval.resampling` (``point()`` and ``replicates(W)``).
 """
 
 from __future__ import annotations
@@ -43,28 +44,48 @@ class WeightedAUC:
         return self._auc(np.asarray(weights, dtype=float))
 
 
-def metric_with_ci(statistic, n_resamples: int = 1000, seed: int = 0, alpha: float = 0.05) -> dict:
-    """Point estimate and percentile bootstrap CI of a resampleable statistic (see `mlcore.eval.resampling`).
+def auc_statistic(y_true, y_score):
+    """The engine's AUC statistic when present (fused bootstrap path), else `WeightedAUC`."""
+    try:
+        from mlcore.eval.metrics.rank_statistics import AUCStatistic
+    except ImportError:
+        return WeightedAUC(y_true, y_score)
+    return AUCStatistic(y_true, y_score)
+
+
+def metric_with_ci(statistic, n_resamples: int = 1000, seed: int = 0, alpha: float = 0.05, strata=None) -> dict:
+    """Point estimate and percentile bootstrap CI of a resampleable statistic over N cases.
 
     statistic: an object with ``point()`` and ``replicates(weights (b, N))``, or an (N,) array of per-case
-    values (wrapped in `MeanOfCases`). Returns ``{value, low, high, level, method, n_resamples, seed}``;
-    NaN replicates (a class absent from a resample) are left out of the percentiles.
+    values (wrapped in `MeanOfCases`). strata: None or (N,) labels; each resample keeps the stratum sizes
+    (engine path only). Returns ``{value, low, high, level, method, n_resamples, seed, engine}``; NaN
+    replicates (a class absent from a resample) are left out of the percentiles.
     """
     if not hasattr(statistic, "replicates"):
         statistic = MeanOfCases(np.asarray(statistic, dtype=float))
     n = _n_cases(statistic)
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_resamples)
-    reps = np.asarray(statistic.replicates(weights), dtype=float)
-    reps = reps[np.isfinite(reps)]
-    low, high = (np.quantile(reps, [alpha / 2, 1 - alpha / 2]) if reps.size else (np.nan, np.nan))
+    try:
+        from mlcore.eval.stats.engine import replicates
+        from mlcore.eval.stats.intervals import percentile_ci
+        from mlcore.eval.stats.plan import BootstrapPlan
+    except ImportError:
+        weights = np.random.default_rng(seed).multinomial(n, np.full(n, 1.0 / n), size=n_resamples)
+        reps = np.asarray(statistic.replicates(weights), dtype=float)
+        reps = reps[np.isfinite(reps)]
+        low, high = np.quantile(reps, [alpha / 2, 1 - alpha / 2]) if reps.size else (np.nan, np.nan)
+        engine = "numpy multinomial"
+    else:
+        plan = BootstrapPlan(tuple(range(n)), int(n_resamples), int(seed), None if strata is None else tuple(np.asarray(strata).tolist()))
+        low, high = percentile_ci(replicates(plan, statistic), 1 - alpha)
+        engine = "mlcore.eval.stats" + (" (stratified)" if strata is not None else "")
     return {"value": float(statistic.point()), "low": float(low), "high": float(high), "level": 1 - alpha,
-            "method": "percentile bootstrap", "n_resamples": int(n_resamples), "seed": int(seed)}
+            "method": "percentile bootstrap", "n_resamples": int(n_resamples), "seed": int(seed), "engine": engine}
 
 
 def _n_cases(statistic) -> int:
-    if isinstance(statistic, MeanOfCases):
-        return statistic.values.size
+    for attr in ("values", "is_pos"):
+        if hasattr(statistic, attr):
+            return int(np.asarray(getattr(statistic, attr)).shape[0])
     if isinstance(statistic, WeightedAUC):
         return statistic.level.size
     return int(statistic.n_cases)

@@ -12,7 +12,7 @@ import torch
 
 from mlcore.data import sample as S
 
-from .ci import WeightedAUC, metric_with_ci
+from .ci import auc_statistic, metric_with_ci
 from .data_setup import FEATURES, IMAGE, LABEL, META, collate
 from .inference import _postprocess, label_map, model_inputs
 
@@ -54,5 +54,8 @@ def validate(model, cfg: dict, dataset, losses, device="cpu", amp: bool = False,
                 pred = _postprocess(cfg, label_map(logits[i:i + 1])[0])
                 per_case[item["case_id"]] = dice_score(target[i, 0], pred)
     boot = cfg["validation"]["bootstrap"]
-    stat = WeightedAUC(labels, scores) if cfg["task"] == "binary" else np.array(list(per_case.values()))
-    return {"val_loss": loss_sum / max(n, 1), cfg["validation"]["metric"]: metric_with_ci(stat, **boot), "per_case": per_case}
+    if cfg["task"] == "binary":  # stratified by class, as the leaderboard does for classification
+        ci = metric_with_ci(auc_statistic(labels, scores), **boot, strata=labels)
+    else:
+        ci = metric_with_ci(np.array(list(per_case.values())), **boot)
+    return {"val_loss": loss_sum / max(n, 1), cfg["validation"]["metric"]: ci, "per_case": per_case}

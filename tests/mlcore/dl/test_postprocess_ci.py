@@ -44,11 +44,42 @@ def test_weighted_auc_equals_roc_auc_on_the_expanded_cases():
 
 
 def test_metric_with_ci_against_an_explicit_bootstrap_loop():
+    from mlcore.eval.stats.plan import BootstrapPlan
+
     values = np.array([0.9, 0.7, 0.8, 0.95, 0.6, 0.85])
     ci = metric_with_ci(values, n_resamples=500, seed=3, alpha=0.1)
-    rng = np.random.default_rng(3)  # second implementation: index resampling from the same draws
-    w = rng.multinomial(6, np.full(6, 1 / 6), size=500)
+    assert ci["engine"] == "mlcore.eval.stats"
+    # Second implementation: the plan's multiplicities turned into index lists, means taken one by one.
+    w = BootstrapPlan(tuple(range(6)), 500, 3).weights(0, 500)
+    assert (w.sum(axis=1) == 6).all()
     reps = np.array([values[np.repeat(np.arange(6), row)].mean() for row in w])
     assert ci["value"] == pytest.approx(values.mean())
     assert (ci["low"], ci["high"]) == pytest.approx(tuple(np.quantile(reps, [0.05, 0.95])))
     assert ci["level"] == pytest.approx(0.9) and ci["low"] < ci["value"] < ci["high"]
+
+
+def test_stratified_auc_ci_keeps_class_counts():
+    from mlcore.dl.ci import auc_statistic
+    from mlcore.eval.stats.plan import BootstrapPlan
+
+    rng = np.random.default_rng(1)
+    y = np.array([1] * 12 + [0] * 28)
+    s = rng.normal(size=40) + y
+    ci = metric_with_ci(auc_statistic(y, s), n_resamples=300, seed=0, strata=y)
+    w = BootstrapPlan(tuple(range(40)), 300, 0, strata=tuple(y.tolist())).weights(0, 300)
+    assert (w[:, y == 1].sum(axis=1) == 12).all()  # every resample keeps 12 positives
+    reps = [roc_auc(y[np.repeat(np.arange(40), row)], s[np.repeat(np.arange(40), row)]) for row in w]
+    assert ci["value"] == pytest.approx(roc_auc(y, s))
+    assert (ci["low"], ci["high"]) == pytest.approx(tuple(np.quantile(reps, [0.025, 0.975])))
+
+
+def test_fallback_without_the_engine_is_a_numpy_multinomial_bootstrap(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "mlcore.eval.stats.engine", None)  # import now raises ImportError
+    values = np.array([0.9, 0.7, 0.8, 0.95, 0.6, 0.85])
+    ci = metric_with_ci(values, n_resamples=400, seed=5)
+    w = np.random.default_rng(5).multinomial(6, np.full(6, 1 / 6), size=400)
+    reps = np.array([values[np.repeat(np.arange(6), row)].mean() for row in w])
+    assert ci["engine"] == "numpy multinomial"
+    assert (ci["low"], ci["high"]) == pytest.approx(tuple(np.quantile(reps, [0.025, 0.975])))
