@@ -1,6 +1,6 @@
 """`podium baseline`: train, predict, verify and publish baseline bundles (see mlcore.dl.bundle).
 
-    podium baseline train CONFIG [--out DIR] [--set KEY=VALUE ...] [--no-resume]
+    podium baseline train CONFIG [--out DIR] [--set KEY=VALUE ...] [--no-resume] [--quiet] [--zip]
     podium baseline predict BUNDLE INPUTS OUT [--uncertainty mc_dropout|tta]
     podium baseline verify BUNDLE
     podium baseline publish BUNDLE --phase ID [--predictions FILE] [--url URL] [--token TOKEN]
@@ -26,6 +26,7 @@ def register(sub) -> None:
                    help="override a config value, e.g. --set training.epochs=5 (repeatable)")
     t.add_argument("--no-resume", action="store_true", help="start afresh even if the run folder has a checkpoint")
     t.add_argument("--quiet", action="store_true", help="no progress bars")
+    t.add_argument("--zip", action="store_true", help="also write the bundle as bundle.zip next to the folder")
     t.set_defaults(func=run_train)
 
     r = actions.add_parser("predict", help="predict INPUTS (a CSV, or a folder of images) into OUT (submission format)")
@@ -64,11 +65,15 @@ def run_train(args) -> int:
     v = result["validation"]
     print(f"validation {v['metric']} {v['value']:.4f} (95% CI {v['low']:.4f} to {v['high']:.4f}) at epoch {v['best_epoch']}")
     print(f"bundle: {result['bundle']}")
+    if args.zip:
+        from mlcore.dl.bundle import pack_bundle
+
+        print(f"bundle zip: {pack_bundle(result['bundle'])}")
     return 0
 
 
 def run_predict(args) -> int:
-    from mlcore.dl.bundle import predict_bundle
+    from mlcore.dl.predict import predict_bundle
 
     unc = {"method": args.uncertainty, "n_samples": args.samples} if args.uncertainty else None
     print(f"predictions: {predict_bundle(args.bundle, args.inputs, args.out, uncertainty=unc)}")
@@ -76,7 +81,7 @@ def run_predict(args) -> int:
 
 
 def run_verify(args) -> int:
-    from mlcore.dl.bundle import verify_bundle
+    from mlcore.dl.verify import verify_bundle
 
     ok, lines = verify_bundle(args.bundle)
     for line in lines:

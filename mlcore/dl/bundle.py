@@ -12,7 +12,7 @@ Layout::
     samples/inputs*     a few stored inputs; samples/expected* their predictions, for `verify_bundle`
     curves.html, history.json
 
-Inference needs torch (and MONAI for MONAI networks) but not the trainer.
+Prediction (`predict`) and checking (`verify`) need torch (and MONAI for MONAI networks), not the trainer.
 """
 
 from __future__ import annotations
@@ -31,12 +31,10 @@ import yaml
 
 from mlcore import __version__
 
-from .data_setup import IMAGE_SUFFIXES, build_pipeline, input_samples
+from .data_setup import IMAGE_SUFFIXES, input_samples
 
 BUNDLE_FORMAT = "podium-baseline/1"
 N_SAMPLE_CASES = {"binary": 5, "segmentation": 2}
-SCORE_TOLERANCE = 1e-4  # verify: largest allowed |score difference| (CPU vs GPU arithmetic)
-VOXEL_AGREEMENT = 0.999  # verify: smallest allowed fraction of identical voxels per case
 
 
 @dataclass
@@ -123,6 +121,8 @@ def _pred_samples(bundle: Bundle, samples, split) -> tuple[str, list[dict]]:
 def _write_predictions_and_samples(bundle: Bundle, samples, split) -> None:
     from mlcore.data.readers import write_nifti
 
+    from .predict import predict_bundle, predict_samples
+
     what, chosen = _pred_samples(bundle, samples, split)
     out = predict_samples(bundle, chosen, bundle.folder / "predictions" / bundle.prediction_name())
     bundle.metadata["predictions"] = {"file": str(out.relative_to(bundle.folder)), "cases": what, "n_cases": len(chosen)}
@@ -183,67 +183,6 @@ def load_bundle(path) -> Bundle:
     model.load_state_dict(torch.load(path / "model.pt", map_location="cpu"))
     model.eval()
     return Bundle(path, cfg, metadata, model)
-
-
-def _out_file(bundle: Bundle, out) -> Path:
-    out = Path(out)
-    return out / bundle.prediction_name() if (out.is_dir() or not out.suffix) else out
-
-
-def predict_samples(bundle: Bundle, samples, out, uncertainty: dict | None = None, device: str | None = None) -> Path:
-    """Predict ``samples`` (dicts with input paths or features) and write the submission file ``out``."""
-    import torch
-
-    from mlcore.data import SampleDataset
-
-    from .inference import predict_items, write_predictions
-
-    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
-    ds = SampleDataset(samples, build_pipeline(bundle.config, train=False, with_target=False))
-    results = predict_items(bundle.model.to(device), bundle.config, ds, device, uncertainty=uncertainty)
-    bundle.model.cpu()
-    out = write_predictions(bundle.task, results, _out_file(bundle, out))
-    if uncertainty and uncertainty.get("method"):
-        lines = ["case_id,uncertainty"] + [f"{r['case_id']},{r['uncertainty']:.8g}" for r in results]
-        out.with_name(out.stem + "_uncertainty.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return out
-
-
-def predict_bundle(bundle, inputs, out, uncertainty: dict | None = None, device: str | None = None) -> Path:
-    """`podium baseline predict`: INPUTS (a table, or a folder of images) -> submission file OUT."""
-    bundle = bundle if isinstance(bundle, Bundle) else load_bundle(bundle)
-    return predict_samples(bundle, input_samples(bundle.config, bundle.metadata, inputs), out, uncertainty, device)
-
-
-def verify_bundle(path, device: str = "cpu") -> tuple[bool, list[str]]:
-    """Check the weights' hash, re-run inference on the stored sample inputs and compare with the stored
-    outputs (scores within 1e-4; label maps with >= 99.9 % identical voxels per case). Returns (ok, lines)."""
-    from .inference import read_predictions
-
-    bundle = load_bundle(path)
-    lines, ok = [], True
-    if _sha256(bundle.folder / "model.pt") != bundle.metadata["weights_sha256"]:
-        return False, ["model.pt does not match the weights hash in metadata.json"]
-    lines.append("weights hash matches metadata")
-    if "samples" not in bundle.metadata:
-        return False, lines + ["bundle stores no sample inputs"]
-    with tempfile.TemporaryDirectory() as tmp:
-        got_path = predict_bundle(bundle, bundle.folder / bundle.metadata["samples"]["inputs"], Path(tmp) / bundle.prediction_name(), device=device)
-        got = read_predictions(bundle.task, got_path)
-    want = read_predictions(bundle.task, bundle.folder / bundle.metadata["samples"]["expected"])
-    if sorted(got) != sorted(want):
-        return False, lines + [f"case ids differ: expected {sorted(want)}, got {sorted(got)}"]
-    for case in sorted(want):
-        if bundle.task == "binary":
-            diff = abs(got[case] - want[case])
-            good = diff <= SCORE_TOLERANCE
-            lines.append(f"{case}: score {got[case]:.6f} vs stored {want[case]:.6f} ({'ok' if good else 'MISMATCH'})")
-        else:
-            same = float((got[case] == want[case]).mean()) if got[case].shape == want[case].shape else 0.0
-            good = same >= VOXEL_AGREEMENT
-            lines.append(f"{case}: {100 * same:.3f} % identical voxels ({'ok' if good else 'MISMATCH'})")
-        ok &= good
-    return ok, lines
 
 
 def pack_bundle(folder, zip_path=None) -> Path:

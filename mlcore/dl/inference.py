@@ -7,7 +7,6 @@ Formats (`mlcore.eval` reads the same ones):
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -36,7 +35,8 @@ def label_map(logits: torch.Tensor) -> np.ndarray:
 @torch.no_grad()
 def predict_items(model, cfg: dict, dataset, device="cpu", batch_size: int = 4, uncertainty: dict | None = None) -> list[dict]:
     """One result per item of ``dataset`` (a `SampleDataset`): ``case_id``; ``score`` (binary) or ``label_map``
-    (X, Y, Z) uint8 and ``affine`` (segmentation); ``uncertainty`` (per case) when a method is set."""
+    (X, Y, Z) uint8 and ``affine`` (segmentation); with an uncertainty method, ``uncertainty`` (per case: mean
+    entropy of the mean probability, nats) and for segmentation ``uncertainty_map`` (X, Y, Z) float32."""
     from . import uncertainty as U
 
     model.eval()
@@ -50,6 +50,7 @@ def predict_items(model, cfg: dict, dataset, device="cpu", batch_size: int = 4, 
             n = int(uncertainty.get("n_samples", 8))
             summ = U.mc_dropout(model, x, n, **kwargs) if method == "mc_dropout" else U.tta(model, x, dense=cfg["task"] == "segmentation", **kwargs)
             probs, unc = summ["mean"].float(), summ["per_case"]["entropy"].float().cpu().numpy()
+            unc_maps = summ["per_voxel"]["entropy"].float().cpu().numpy()
             logits = torch.logit(probs.clamp(1e-6, 1 - 1e-6)) if probs.shape[1] == 1 else probs.log()
         else:
             logits, unc = model(x, **kwargs).float(), None
@@ -62,6 +63,8 @@ def predict_items(model, cfg: dict, dataset, device="cpu", batch_size: int = 4, 
                 r["affine"] = S.get(item, IMAGE + "_meta")["affine"]
             if unc is not None:
                 r["uncertainty"] = float(unc[i])
+                if cfg["task"] == "segmentation":
+                    r["uncertainty_map"] = _restore_shape(unc_maps[i], item).astype(np.float32)
             results.append(r)
     return results
 
@@ -79,6 +82,25 @@ def _postprocess(cfg: dict, labels: np.ndarray) -> np.ndarray:
     return sample["pred"].astype(np.uint8)
 
 
+def write_uncertainty(results: list[dict], out) -> list[Path]:
+    """``<out stem>_uncertainty.csv`` (case_id,uncertainty) and, for segmentation, ``<out stem>_uncertainty.zip``
+    with one float32 entropy map per case (``<case_id>.nii.gz``, nats)."""
+    import nibabel as nib
+
+    out = Path(out)
+    csv = out.with_name(out.stem + "_uncertainty.csv")
+    csv.write_text("\n".join(["case_id,uncertainty"] + [f"{r['case_id']},{r['uncertainty']:.8g}" for r in results]) + "\n",
+                   encoding="utf-8")
+    written = [csv]
+    if results and "uncertainty_map" in results[0]:
+        written.append(out.with_name(out.stem + "_uncertainty.zip"))
+        with zipfile.ZipFile(written[-1], "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for r in results:
+                img = nib.Nifti1Image(r["uncertainty_map"], np.asarray(r["affine"], dtype=float))
+                zf.writestr(f"{r['case_id']}.nii.gz", _gzip(img.to_bytes()))
+    return written
+
+
 def write_predictions(task: str, results: list[dict], out) -> Path:
     """Write results in the submission format; returns the file written (``.csv`` or ``.zip``)."""
     out = Path(out)
@@ -92,8 +114,7 @@ def write_predictions(task: str, results: list[dict], out) -> Path:
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for r in results:
             img = nib.Nifti1Image(r["label_map"].astype(np.uint8), np.asarray(r["affine"], dtype=float))
-            buf = io.BytesIO(img.to_bytes())
-            zf.writestr(f"{r['case_id']}.nii.gz", _gzip(buf.getvalue()))
+            zf.writestr(f"{r['case_id']}.nii.gz", _gzip(img.to_bytes()))
     return out
 
 
@@ -121,10 +142,3 @@ def read_predictions(task: str, path) -> dict:
             img = nib.Nifti1Image.from_bytes(gzip.decompress(zf.read(name)))
             out[name[: -len(".nii.gz")]] = np.asanyarray(img.dataobj)
     return out
-
-
-def default_postprocess_ops():
-    """Names of the keyed postprocessing ops a config's ``postprocess`` list may use."""
-    from .postprocess import POSTPROCESS_OPS
-
-    return sorted(POSTPROCESS_OPS)

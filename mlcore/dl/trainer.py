@@ -70,6 +70,19 @@ def _batches(cfg, ds, labels, epoch):
     return [order[i:i + t["batch_size"]].tolist() for i in range(0, len(order), t["batch_size"])]
 
 
+def _items(items):
+    return items
+
+
+def _load(ds, batches, num_workers: int):
+    """Lists of items per batch: in this process, or with a torch DataLoader's worker processes."""
+    if num_workers <= 0:
+        return ([ds[i] for i in idx] for idx in batches)
+    from torch.utils.data import DataLoader
+
+    return iter(DataLoader(ds, batch_sampler=batches, collate_fn=_items, num_workers=num_workers))
+
+
 def train(cfg: dict, out, resume: bool = True, progress: bool | None = None, log=print) -> dict:
     """Train per ``cfg`` (a merged config, see `config.load_config`) into run folder ``out``; write the
     bundle to ``out/bundle``. Returns ``{"bundle", "best_epoch", "validation", "device", "seconds"}``."""
@@ -121,9 +134,11 @@ def train(cfg: dict, out, resume: bool = True, progress: bool | None = None, log
         train_ds.set_epoch(epoch)
         torch.manual_seed(cfg["seed"] * 100003 + epoch)
         total, count = 0.0, 0
-        bar = tqdm(_batches(cfg, train_ds, labels, epoch), desc=f"epoch {epoch + 1}/{epochs}", leave=False, disable=progress is False)
-        for idx in bar:
-            batch = collate([train_ds[i] for i in idx], [FEATURES, IMAGE, META, LABEL], device)
+        batches = _batches(cfg, train_ds, labels, epoch)
+        bar = tqdm(zip(batches, _load(train_ds, batches, int(cfg["training"].get("num_workers") or 0)), strict=True),
+                   total=len(batches), desc=f"epoch {epoch + 1}/{epochs}", leave=False, disable=None if progress is None else not progress)
+        for idx, items in bar:
+            batch = collate(items, [FEATURES, IMAGE, META, LABEL], device)
             x, kwargs = model_inputs(cfg, batch)
             with torch.autocast(device_type=device, enabled=amp):
                 S.put(batch, "model.logits", model(x, **kwargs))

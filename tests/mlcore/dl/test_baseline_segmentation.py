@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from mlcore.cli import main
-from mlcore.dl.bundle import verify_bundle
 from mlcore.dl.config import load_config
 from mlcore.dl.trainer import train
+from mlcore.dl.verify import verify_bundle
 from mlcore.eval import get_task
 
 CONFIG = Path(__file__).parents[3] / "configs" / "baselines" / "synthetic_spheres_unet.yaml"
@@ -79,3 +79,11 @@ def test_verify_and_cli_predict_with_tta_uncertainty(run, tmp_path, capsys):
     assert all(0 <= float(line.split(",")[1]) <= np.log(2) for line in unc[1:])  # mean binary entropy, nats
     with zipfile.ZipFile(tmp_path / "p.zip") as zf:
         assert sorted(zf.namelist()) == sorted(p.name for p in inputs.glob("*.nii.gz"))
+    # Per-voxel entropy maps on the input grid; their mean over voxels is the per-case value.
+    with zipfile.ZipFile(tmp_path / "p_uncertainty.zip") as zf:
+        zf.extractall(tmp_path / "unc")
+    for line in unc[1:]:
+        case, value = line.split(",")
+        emap = nib.load(tmp_path / "unc" / f"{case}.nii.gz")
+        assert emap.shape == nib.load(inputs / f"{case}.nii.gz").shape
+        assert float(np.asanyarray(emap.dataobj).mean()) == pytest.approx(float(value), rel=1e-4)

@@ -9,9 +9,11 @@ import pytest
 import torch
 
 from mlcore.cli import main
-from mlcore.dl.bundle import load_bundle, predict_bundle, verify_bundle
+from mlcore.dl.bundle import load_bundle
 from mlcore.dl.config import load_config
+from mlcore.dl.predict import predict_bundle
 from mlcore.dl.trainer import train
+from mlcore.dl.verify import verify_bundle
 from mlcore.eval.metrics import roc_auc
 
 CONFIG = Path(__file__).parents[3] / "configs" / "baselines" / "breast_cancer_mlp.yaml"
@@ -110,11 +112,17 @@ def test_resume_continues_from_the_checkpoint(run, tmp_path):
 
 def test_cli_train_and_verify(tmp_path, capsys):
     rc = main(["baseline", "train", str(CONFIG), "--out", str(tmp_path / "r"), "--quiet",
-               "--set", "training.epochs=2", "--set", "validation.bootstrap.n_resamples=100"])
+               "--set", "training.epochs=2", "--set", "validation.bootstrap.n_resamples=100", "--set", "training.num_workers=1"])
     assert rc == 0
     text = capsys.readouterr().out
     assert "validation auc" in text and f"bundle: {tmp_path / 'r' / 'bundle'}" in text
     assert main(["baseline", "verify", str(tmp_path / "r" / "bundle")]) == 0
+    assert capsys.readouterr().out.strip().endswith("verify: OK")
+    # A zipped bundle predicts and verifies like the folder.
+    from mlcore.dl.bundle import pack_bundle
+
+    zipped = pack_bundle(tmp_path / "r" / "bundle", tmp_path / "b.zip")
+    assert main(["baseline", "verify", str(zipped)]) == 0
     assert capsys.readouterr().out.strip().endswith("verify: OK")
     assert main(["baseline", "train", str(CONFIG), "--set", "task=regression"]) == 2
     assert "task must be one of binary, segmentation" in capsys.readouterr().err

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from mlcore.data.synthetic import write_dataset
-from mlcore.dl.bundle import predict_bundle, verify_bundle
 from mlcore.dl.config import load_config
+from mlcore.dl.predict import predict_bundle
 from mlcore.dl.trainer import train
+from mlcore.dl.verify import verify_bundle
 from mlcore.eval.metrics import roc_auc
 
 
