@@ -30,14 +30,15 @@ class CaseStatistic(Protocol):
         """weights: (b, N) case multiplicities. Returns (b,) metric values."""
 
 
-def weighted_sums(weights, features) -> np.ndarray:
-    """(b, m) = weights (b, N) x features (N, m), each row summed in case order (bitwise identical
-    whatever the chunk a row is computed in, unlike a BLAS product)."""
+def weighted_sums(weights, features=None, features_t=None) -> np.ndarray:
+    """(b, m) = weights (b, N) x features (N, m) (or features_t (m, N), C-contiguous), each row summed
+    in a fixed order (bitwise identical whatever the chunk a row is computed in, unlike a BLAS product)."""
     from .stats.kernels import weighted_sums as kernel
 
     w = np.asarray(weights)
     w = np.ascontiguousarray(w, dtype=np.int32 if np.issubdtype(w.dtype, np.integer) else np.float64)
-    return kernel(w, np.ascontiguousarray(features, dtype=np.float64))
+    ft = features_t if features_t is not None else np.ascontiguousarray(np.asarray(features, dtype=np.float64).T)
+    return kernel(w, ft)
 
 
 def group_sums(values: np.ndarray, units: np.ndarray, n_units: int) -> np.ndarray:
@@ -55,12 +56,13 @@ class MeanOfCases:
 
     def __init__(self, values):
         self.values = np.asarray(values, dtype=float)
+        self._ft = np.ascontiguousarray(np.stack([self.values, np.ones_like(self.values)]))
 
     def point(self) -> float:
         return float(self.values.mean())
 
     def replicates(self, weights: np.ndarray) -> np.ndarray:
-        sums = weighted_sums(weights, np.stack([self.values, np.ones_like(self.values)], axis=1))
+        sums = weighted_sums(weights, features_t=self._ft)
         return sums[:, 0] / sums[:, 1]
 
     def jackknife(self, units, n_units) -> np.ndarray:
@@ -82,12 +84,13 @@ class SumsStatistic:
         if self.features.ndim == 1:
             self.features = self.features[:, None]
         self.formula = formula
+        self._ft = np.ascontiguousarray(self.features.T)
 
     def point(self) -> float:
         return float(self.formula(self.features.sum(axis=0)[None, :])[0])
 
     def replicates(self, weights: np.ndarray) -> np.ndarray:
-        return np.asarray(self.formula(weighted_sums(weights, self.features)), dtype=float)
+        return np.asarray(self.formula(weighted_sums(weights, features_t=self._ft)), dtype=float)
 
     def jackknife(self, units, n_units) -> np.ndarray:
         total = self.features.sum(axis=0)

@@ -115,17 +115,23 @@ def auc_from_weights(weights, order, code):
     return out
 
 
-@nb.njit(parallel=True, cache=True)
-def weighted_sums(weights, features):
-    """(b, m) sums over cases of weights[i, c] * features[c, k], each row summed in case order, so a
-    row's value never depends on the other rows of its chunk (bitwise chunking invariance)."""
+@nb.njit(parallel=True, cache=True, fastmath={"reassoc", "contract"})
+def weighted_sums(weights, features_t):
+    """(b, m) sums over cases of weights[i, c] * features_t[k, c] (features transposed: (m, N)).
+
+    Each row is one vectorised reduction whose order is fixed by the compiled loop and the row alone
+    (reassociation only: NaN and inf keep their meaning), so a row's value is bitwise the same whatever
+    chunk it is computed in. Machines with different vector widths may differ in the last bits.
+    """
     b, n = weights.shape
-    m = features.shape[1]
-    out = np.zeros((b, m))
+    m = features_t.shape[0]
+    out = np.empty((b, m))
     for i in nb.prange(b):
-        for c in range(n):
-            w = weights[i, c]
-            if w != 0:
-                for k in range(m):
-                    out[i, k] += w * features[c, k]
+        row = weights[i]
+        for k in range(m):
+            f = features_t[k]
+            acc = 0.0
+            for c in range(n):
+                acc += row[c] * f[c]
+            out[i, k] = acc
     return out

@@ -143,3 +143,17 @@ def test_progress_is_reported_per_chunk():
     seen = []
     replicates(BootstrapPlan(range(10), 25, 0), MeanOfCases(np.arange(10.0)), chunk_size=10, progress=seen.append)
     assert seen == [10, 10, 5]
+
+
+def test_sum_statistics_are_bitwise_chunk_invariant(rng):
+    from mlcore.eval.metrics import binary_metric
+
+    n = 1001  # odd, so rows start at every alignment
+    y = rng.integers(0, 2, n)
+    p = rng.random(n)
+    plan = BootstrapPlan(range(n), 23, 4, strata=y)
+    for name in ("brier", "mcc", "ece"):
+        stat = binary_metric(name).make_statistic(y, p)
+        runs = [replicates(plan, stat, chunk_size=c) for c in (1, 5, 23)]
+        for r in runs[1:]:
+            np.testing.assert_array_equal(r, runs[0])
