@@ -71,6 +71,9 @@ def evaluate(task, truth, predictions_by_entry: Mapping[str, object], metrics=No
     rank_cfg = coerce(ranking, RankingSettings)
     metric_names = list(metrics or [task.default_metric])
     metric_objs = {m: task.metric(m) for m in metric_names}
+    rank_metric = rank_cfg.metric or metric_names[0]
+    if rank_metric not in metric_objs:
+        raise ValueError(f"ranking metric {rank_metric!r} is not among the evaluated metrics {metric_names}")
     names = list(predictions_by_entry)
     if not names:
         raise ValueError("evaluate needs at least one entry")
@@ -137,9 +140,6 @@ def evaluate(task, truth, predictions_by_entry: Mapping[str, object], metrics=No
             medians = aggregate_per_case(np.stack([per_case[n] for n in names]), "median")
             ranking_meta[m]["median_then_rank"] = dict(zip(names, ranks(medians, metric.higher_is_better).tolist(), strict=True))
 
-    rank_metric = rank_cfg.metric or metric_names[0]
-    if rank_metric not in metric_objs:
-        raise ValueError(f"ranking metric {rank_metric!r} is not among the evaluated metrics {metric_names}")
     meta = {
         "schema": SCHEMA, "mlcore_version": __version__,
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
