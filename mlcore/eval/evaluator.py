@@ -115,7 +115,7 @@ def evaluate(task, truth, predictions_by_entry: Mapping[str, object], metrics=No
             verdict = {"name": "delong", "p_greater": d["p_greater"], "p_two_sided": d["p_two_sided"], "z": d["z"]}
         cmp = compare_entries({n: points[(m, n)] for n in names}, {n: reps[(m, n)] for n in names},
                               metric.higher_is_better, boot.level, boot.ci_method, jack, test_cfg.correction,
-                              test_cfg.alpha, verdict)
+                              test_cfg.alpha, verdict, plan)
         reps_out[m] = {n: reps[(m, n)] for n in names}
         per_case = None
         if metric.per_case is not None and not hasattr(task, "case_statistic"):

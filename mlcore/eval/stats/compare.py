@@ -46,7 +46,7 @@ def _adjust_pairs(p_matrix, method, upper_only):
 
 def compare_entries(points: Mapping[str, float], reps: Mapping[str, np.ndarray], higher_is_better: bool = True,
                     level: float = 0.95, ci_method: str = "percentile", jackknives: Mapping | None = None,
-                    correction: str = "holm", alpha: float = 0.05, verdict: dict | None = None) -> dict:
+                    correction: str = "holm", alpha: float = 0.05, verdict: dict | None = None, plan=None) -> dict:
     """Statistics of S entries on shared resamples.
 
     points: {entry: estimate}; reps: {entry: (B,) replicates} (same plan for all); jackknives:
@@ -58,8 +58,12 @@ def compare_entries(points: Mapping[str, float], reps: Mapping[str, np.ndarray],
     `p_greater_adjusted` (over ordered pairs) is reported for reference. Returns arrays indexed by entry order: estimate, ci_low, ci_high, undefined,
     median_rank, rank_ci_low, rank_ci_high, p_best, rank (of the point estimates), diff_ci_low/high,
     bootstrap p matrices, verdict p (raw and adjusted), wins and test_rank, tiers (lists of entry names),
-    and kendall_tau_resamples (tau between the point ranking and each resample's ranking, mean).
+    and kendall_tau_resamples (tau between the point ranking and each resample's ranking, mean), and
+    provenance: B, interval method and level, correction, alpha, verdict test, mlcore version and, when
+    `plan` is given, its description (seed, strata, groups, generator).
     """
+    from ... import __version__
+
     names = list(points)
     est = np.array([points[n] for n in names], dtype=float)
     r = np.stack([np.asarray(reps[n], dtype=float) for n in names])
@@ -76,8 +80,11 @@ def compare_entries(points: Mapping[str, float], reps: Mapping[str, np.ndarray],
     wins, test_rank = test_then_rank(np.where(better, p_two_adj, 1.0), alpha)
     point_rank = ranks(est, higher_is_better)
     taus = kendall_tau(point_rank, dist["ranks"]) if len(names) > 1 else np.array([np.nan])
+    provenance = {"n_resamples": int(r.shape[1]), "ci_method": ci_method, "level": level, "correction": correction,
+                  "alpha": alpha, "verdict_test": v["name"], "mlcore_version": __version__,
+                  **(plan.describe() if plan is not None else {})}
     return {
-        "entries": names, "estimate": est, "ci_low": lo, "ci_high": hi, "ci_method": ci_method, "level": level,
+        "provenance": provenance, "entries": names, "estimate": est, "ci_low": lo, "ci_high": hi, "ci_method": ci_method, "level": level,
         "se": np.nanstd(r, axis=1, ddof=1) if r.shape[1] > 1 else np.full(len(names), np.nan),
         "undefined": undefined_fraction(r), "rank": point_rank, "median_rank": dist["median_rank"],
         "rank_ci_low": dist["rank_ci_low"], "rank_ci_high": dist["rank_ci_high"], "p_best": dist["p_best"],
