@@ -73,6 +73,10 @@ def test_compare_entries_is_the_same_computation(asah, asah_eval):
     out = compare_entries(points, reps)
     assert out["p_best"].tolist() == [asah_eval.result(k, "auc")["p_best"] for k in reps]
     assert out["verdict_test"] == "bootstrap"
+    prov = compare_entries(points, reps, plan=BootstrapPlan([f"p{i}" for i in range(len(asah["y"]))], 1000, 11,
+                                                            strata=asah["y"]))["provenance"]
+    assert (prov["seed"], prov["n_resamples"], prov["ci_method"], prov["stratified"]) == (11, 1000, "percentile", True)
+    assert prov["mlcore_version"]
 
 
 def test_multiclass_and_regression_evaluations(rng):
