@@ -124,3 +124,22 @@ def test_roc_points_match_sklearn(knight):
     rep_fpr, rep_tpr, _ = roc_curve(np.repeat(knight["y"], w), np.repeat(knight["score"], w), drop_intermediate=False)
     got = roc_points(knight["y"], knight["score"], w)
     np.testing.assert_allclose(np.unique(np.c_[got[0], got[1]], axis=0), np.unique(np.c_[rep_fpr, rep_tpr], axis=0))
+
+
+def test_eval_with_groups_and_bca(files, tmp_path, knight):
+    truth, canat, _ = files
+    groups = tmp_path / "groups.csv"
+    # two consecutive cases of the same class form one patient
+    ids, y = knight["ids"], knight["y"]
+    groups.write_text("case_id,group\n" + "".join(
+        f"{c},{'p' + str(i // 2) if y[i] == y[i ^ 1] else 'q' + str(i)}\n" for i, c in enumerate(ids)))
+    out_json = tmp_path / "g.json"
+    rc = main(["eval", "--truth", str(truth), "--pred", f"a={canat}", "--groups", str(groups), "--ci", "bca",
+               "--bootstrap", "500", "--json", str(out_json), "--no-progress"])
+    assert rc == 0
+    ev = Evaluation.from_json(out_json.read_text())
+    b = ev.meta["bootstrap"]
+    assert b["grouped"] and b["stratified"] and b["ci_method"] == "bca" and b["n_units"] < 60
+    bad = tmp_path / "groups_bad.csv"
+    bad.write_text("case_id,group\ncase_00010,p1\n")
+    assert main(["eval", "--truth", str(truth), "--pred", f"a={canat}", "--groups", str(bad), "--no-progress"]) == 1
