@@ -125,7 +125,11 @@ def score_submission(self, submission_id: int) -> str:
         try:
             scores = score_submission_file(sub)
         except InvalidInput as exc:
-            _finish(submission_id, worker, Status.FAILED, error_message=str(exc), failure_cause=FailureCause.PARTICIPANT)
+            # The file passed the same Task's validation at upload, so the phase changed since (cases,
+            # ground truth): not the participant's fault, and it does not consume their quota.
+            _finish(submission_id, worker, Status.FAILED, failure_cause=FailureCause.PLATFORM,
+                    error_message=f"the file no longer matches the phase, which changed after the upload: {exc}\n"
+                                  "this failure does not count against your limits")
             return "failed"
         except Exception:
             log.exception("scoring submission %s failed", submission_id)

@@ -45,6 +45,8 @@ def test_a_file_that_became_invalid_fails_with_the_reason():
     assert score_submission.run(sub.pk) == "failed"
     sub.refresh_from_db()
     assert sub.status == Status.FAILED and "missing: c2, c3, c4, c5, c6" in sub.error_message
+    # it passed validation at upload, so the phase changed since: the platform's failure, not counted
+    assert sub.failure_cause == "platform" and not sub.counts_against_limits
 
 
 def test_state_machine_refuses_skipping_states():
