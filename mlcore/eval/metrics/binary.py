@@ -15,7 +15,7 @@ from . import classification as c
 from . import confusion as cm
 from . import levels as lv
 from .base import Metric
-from .rank_statistics import AUCStatistic, LevelStatistic
+from .rank_statistics import APStatistic, AUCStatistic, LevelStatistic
 
 _THRESHOLD_FORMULAS = {
     "sensitivity": (cm.sensitivity_from_counts, (0.0, 1.0), True, "nan without positives"),
@@ -101,7 +101,7 @@ def _fixed() -> dict[str, Metric]:
                       description="area under the ROC curve, ties as midranks", statistic=AUCStatistic, verdict_test="delong"),
         "average_precision": Metric("average_precision", c.average_precision, True, (0.0, 1.0), "nan without positives",
                                     description="average precision (step-wise area under the precision-recall curve)",
-                                    statistic=lambda y, s: LevelStatistic(y, s, lv.average_precision_from_levels)),
+                                    statistic=APStatistic),
         "brier": Metric("brier", c.brier_score, False, (0.0, 1.0), "never undefined", True,
                         "mean squared error of the probability of class 1", per_case=c.brier_per_case),
         "brier_skill": Metric("brier_skill", c.brier_skill_score, True, (None, 1.0), "nan when one class only", True,

@@ -8,6 +8,16 @@ from scipy import sparse
 
 from .levels import level_counts, score_levels
 
+#: Cells (rows x levels) of one block of dense per-level arrays, to bound memory (about 32 MB a block).
+BLOCK_CELLS = 4_000_000
+
+
+def _by_blocks(weights, width: int, fn) -> np.ndarray:
+    """fn applied to blocks of rows of weights (b, N) so that dense (rows, width) temporaries stay small."""
+    w = np.asarray(weights)
+    step = max(1, BLOCK_CELLS // max(width, 1))
+    return np.concatenate([np.asarray(fn(w[i:i + step]), dtype=float) for i in range(0, w.shape[0], step)]) if w.shape[0] else np.empty(0)
+
 
 class AUCStatistic:
     """Binary AUC (ties count one half). y_true: (N,) 0/1; y_score: (N,) real scores."""
@@ -62,6 +72,29 @@ class AUCStatistic:
         return out
 
 
+class APStatistic(AUCStatistic):
+    """Average precision (scikit-learn's step definition) with the same sorted layout and fused path as
+    the AUC. y_true: (N,) 0/1; y_score: (N,) real scores."""
+
+    def point(self) -> float:
+        return float(self.replicates(np.ones((1, self.is_pos.size), dtype=np.int32))[0])
+
+    def replicates(self, weights: np.ndarray) -> np.ndarray:
+        from ..stats import kernels
+
+        w = np.asarray(weights)
+        w = np.ascontiguousarray(w, dtype=np.int32 if np.issubdtype(w.dtype, np.integer) else float)
+        return kernels.ap_from_weights(w, self.order, self.code)
+
+    def replicates_from_plan(self, plan, r0: int, r1: int) -> np.ndarray:
+        from ..stats import kernels
+
+        return kernels.ap_fused(plan.key, r0, r1, plan.stratum_ptr, plan.slot_of_case[self.order], self.code)
+
+    def jackknife(self, units, n_units):
+        return None  # generic leave-one-unit-out
+
+
 class LevelStatistic:
     """A rank metric computed from class-conditional counts per score level (see `metrics.levels`).
 
@@ -78,7 +111,7 @@ class LevelStatistic:
         return float(self.formula(cpos[None], cneg[None])[0])
 
     def replicates(self, weights: np.ndarray) -> np.ndarray:
-        return np.asarray(self.formula(*level_counts(self.y, self.level, self.n_levels, weights)), dtype=float)
+        return _by_blocks(weights, self.n_levels, lambda w: self.formula(*level_counts(self.y, self.level, self.n_levels, w)))
 
 
 class OvrAUCStatistic:
@@ -123,6 +156,9 @@ class SpearmanStatistic:
         return (below + (counts + 1.0) / 2.0)[:, level]
 
     def replicates(self, weights: np.ndarray) -> np.ndarray:
+        return _by_blocks(weights, self.lx.size, self._replicates)
+
+    def _replicates(self, weights: np.ndarray) -> np.ndarray:
         w = np.asarray(weights, dtype=float)
         rx = self._midranks(w, self.lx, self.nx)
         ry = self._midranks(w, self.ly, self.ny)

@@ -115,6 +115,61 @@ def auc_from_weights(weights, order, code):
     return out
 
 
+@nb.njit(inline="always", cache=True)
+def _ap_pass(mult, index, code):
+    """Average precision from multiplicities mult[index[t]] of cases t sorted by ascending score level
+    (code as in `_auc_pass`), walking thresholds from the highest level down: each level adds its
+    positives x the precision of "score >= level" (scikit-learn's step definition). NaN without positives."""
+    tp = 0.0
+    fp = 0.0
+    num = 0.0
+    p = 0.0
+    q = 0.0
+    lev = -1
+    for t in range(code.size - 1, -1, -1):
+        c = code[t]
+        if (c >> 1) != lev:
+            tp += p
+            fp += q
+            if p > 0.0:
+                num += p * tp / (tp + fp)
+            p = 0.0
+            q = 0.0
+            lev = c >> 1
+        m = mult[index[t]]
+        if c & 1:
+            p += m
+        else:
+            q += m
+    tp += p
+    fp += q
+    if p > 0.0:
+        num += p * tp / (tp + fp)
+    if tp == 0.0:
+        return np.nan
+    return num / tp
+
+
+@nb.njit(parallel=True, cache=True)
+def ap_fused(key, r0, r1, stratum_ptr, slot_sorted, code):
+    """(r1 - r0,) average precision of resamples r0..r1-1 (arguments as in `auc_fused`)."""
+    n_slots = stratum_ptr[-1]
+    out = np.empty(r1 - r0)
+    for i in nb.prange(r1 - r0):
+        counts = _count_slots(_resample_key(key, r0 + i), stratum_ptr, n_slots)
+        out[i] = _ap_pass(counts, slot_sorted, code)
+    return out
+
+
+@nb.njit(parallel=True, cache=True)
+def ap_from_weights(weights, order, code):
+    """(b,) average precision of each row of weights (b, N) (arguments as in `auc_from_weights`)."""
+    out = np.empty(weights.shape[0])
+    for i in nb.prange(weights.shape[0]):
+        out[i] = _ap_pass(weights[i], order, code)
+    return out
+
+
 @nb.njit(parallel=True, cache=True, fastmath={"reassoc", "contract"})
 def weighted_sums(weights, features_t):
     """(b, m) sums over cases of weights[i, c] * features_t[k, c] (features transposed: (m, N)).

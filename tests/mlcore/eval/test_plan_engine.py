@@ -157,3 +157,20 @@ def test_sum_statistics_are_bitwise_chunk_invariant(rng):
         runs = [replicates(plan, stat, chunk_size=c) for c in (1, 5, 23)]
         for r in runs[1:]:
             np.testing.assert_array_equal(r, runs[0])
+
+
+def test_fused_average_precision_equals_weights_path_and_sklearn(rng):
+    from sklearn.metrics import average_precision_score
+
+    from mlcore.eval.metrics.rank_statistics import APStatistic
+
+    n = 150
+    y = rng.integers(0, 2, n)
+    s = np.round(rng.normal(size=n) + y, 1)
+    stat = APStatistic(y, s)
+    assert stat.point() == pytest.approx(average_precision_score(y, s), rel=1e-12)
+    plan = BootstrapPlan(range(n), 30, 8, strata=y)
+    w = plan.weights()
+    np.testing.assert_array_equal(stat.replicates_from_plan(plan, 0, 30), stat.replicates(w))
+    expected = [average_precision_score(np.repeat(y, row), np.repeat(s, row)) for row in w]
+    np.testing.assert_allclose(replicates(plan, stat), expected, rtol=1e-12)
