@@ -167,3 +167,43 @@ def test_an_oversized_upload_is_refused_before_its_body_is_read(settings):
         resp = client.post(f"/api/phases/{phase.pk}/submissions/", {"file": SimpleUploadedFile("p.csv", big)}, format="multipart")
     assert resp.status_code == 413 and resp.json()["code"] == "file_too_large" and "the limit for a predictions file is 1,000 bytes" in resp.json()["detail"]
     assert not parse.called and Submission.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_uploads_cannot_both_take_the_last_slot():
+    """Both requests pass the early limit check and validate at the same time; the entrant's row lock
+    makes the second re-check see the first one's submission."""
+    import threading
+
+    from django.db import connection
+
+    from submissions import services
+
+    phase = PhaseFactory(limit_per_day=1, limit_concurrent=0)
+    a, b = participant(phase.challenge), participant(phase.challenge)
+    team_with(phase.challenge, a, b)
+    both_validating = threading.Barrier(2, timeout=10)
+    real_validate = services.validate_upload
+
+    def validate_together(phase, upload):
+        both_validating.wait()
+        return real_validate(phase, upload)
+
+    codes = {}
+
+    def submit(user):
+        try:
+            codes[user.username] = client_for(user).post(
+                f"/api/phases/{phase.pk}/submissions/", {"file": SimpleUploadedFile("p.csv", GOOD_CSV)}, format="multipart").status_code
+        finally:
+            connection.close()
+
+    with mock.patch("submissions.services.validate_upload", side_effect=validate_together), \
+            mock.patch("submissions.tasks.score_submission.apply_async"):
+        threads = [threading.Thread(target=submit, args=(u,)) for u in (a, b)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    assert sorted(codes.values()) == [201, 429]
+    assert Submission.objects.count() == 1
