@@ -70,8 +70,13 @@ class Heartbeat:
         return False
 
 
-def _claim(submission_id: int, worker: str):
-    """Lock the row and move it to running; None when another live worker holds it or it is finished."""
+def claim_submission(submission_id: int, worker: str):
+    """Lock the row and move it to running; None when another live worker holds it or it is finished.
+
+    Every task that works on a submission (scoring here, container runs) starts with this, keeps a
+    `Heartbeat` while it works and ends with `finish_submission`. A preset `deadline_at` is kept (a
+    container run sets it from the phase's time limit); otherwise it is now + PODIUM_SCORING_DEADLINE_S.
+    """
     with transaction.atomic():
         sub = Submission.objects.select_for_update().select_related("phase").filter(pk=submission_id).first()
         if sub is None or sub.status in TERMINAL:
@@ -99,7 +104,7 @@ def _claim(submission_id: int, worker: str):
         return sub
 
 
-def _finish(submission_id: int, worker: str, status: str, **fields) -> bool:
+def finish_submission(submission_id: int, worker: str, status: str, **fields) -> bool:
     """Write the outcome if this worker still holds the job (True when written)."""
     with transaction.atomic():
         sub = Submission.objects.select_for_update().get(pk=submission_id)
@@ -117,7 +122,7 @@ def _finish(submission_id: int, worker: str, status: str, **fields) -> bool:
 def score_submission(self, submission_id: int) -> str:
     """Score one submission; safe to run twice or concurrently (a held or finished job is left alone)."""
     worker = worker_id(self)
-    sub = _claim(submission_id, worker)
+    sub = claim_submission(submission_id, worker)
     if sub is None:
         return "skipped"
     Submission.objects.filter(pk=submission_id, worker=worker, status=Status.RUNNING).update(status=Status.SCORING)
@@ -127,15 +132,15 @@ def score_submission(self, submission_id: int) -> str:
         except InvalidInput as exc:
             # The file passed the same Task's validation at upload, so the phase changed since (cases,
             # ground truth): not the participant's fault, and it does not consume their quota.
-            _finish(submission_id, worker, Status.FAILED, failure_cause=FailureCause.PLATFORM,
+            finish_submission(submission_id, worker, Status.FAILED, failure_cause=FailureCause.PLATFORM,
                     error_message=f"the file no longer matches the phase, which changed after the upload: {exc}\n"
                                   "this failure does not count against your limits")
             return "failed"
         except Exception:
             log.exception("scoring submission %s failed", submission_id)
-            _finish(submission_id, worker, Status.FAILED, error_message=PLATFORM_FAILURE, failure_cause=FailureCause.PLATFORM)
+            finish_submission(submission_id, worker, Status.FAILED, error_message=PLATFORM_FAILURE, failure_cause=FailureCause.PLATFORM)
             return "failed"
-    done = _finish(submission_id, worker, Status.SUCCEEDED, scores=scores, scores_updated_at=timezone.now(),
+    done = finish_submission(submission_id, worker, Status.SUCCEEDED, scores=scores, scores_updated_at=timezone.now(),
                    predictions=sub.predictions.name or "", per_case=sub.per_case.name or "", error_message="")
     log.info("submission %s scored: %s", submission_id, scores)
     return "succeeded" if done else "dropped"
@@ -162,7 +167,7 @@ def rescore_targets(phase):
     return phase.submissions.filter(status=Status.SUCCEEDED).order_by("pk")
 
 
-def _claim_rescore(job_id: int, worker: str):
+def claim_rescore(job_id: int, worker: str):
     with transaction.atomic():
         job = RescoreJob.objects.select_for_update().select_related("phase").filter(pk=job_id).first()
         if job is None or job.status in (RescoreJob.State.SUCCEEDED, RescoreJob.State.FAILED):
@@ -179,7 +184,7 @@ def _claim_rescore(job_id: int, worker: str):
 def rescore_phase(self, job_id: int) -> str:
     """Re-score every scored submission of a job's phase; resumable (each submission once per job)."""
     worker = worker_id(self)
-    job = _claim_rescore(job_id, worker)
+    job = claim_rescore(job_id, worker)
     if job is None:
         return "skipped"
     failed_ids = {e["submission"] for e in job.errors}

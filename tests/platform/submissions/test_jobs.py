@@ -12,7 +12,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from submissions.models import FailureCause, RescoreJob, Status, Submission
-from submissions.tasks import Heartbeat, _claim, rescore_phase, score_submission
+from submissions.tasks import Heartbeat, claim_submission, rescore_phase, score_submission
 from submissions.views import start_rescore
 from submissions.watchdog import run_watchdog
 from tests.platform.factories import PhaseFactory, UserFactory
@@ -47,7 +47,7 @@ def test_watchdog_requeues_a_job_whose_worker_stopped_heartbeating(settings, dja
 
 def test_a_job_held_by_a_live_worker_is_not_claimed_twice():
     sub = running(PhaseFactory(), UserFactory(), worker="w-alive", heartbeat_age=1)
-    assert _claim(sub.pk, "w-other") is None
+    assert claim_submission(sub.pk, "w-other") is None
     assert score_submission.run(sub.pk) == "skipped"
     sub.refresh_from_db()
     assert (sub.status, sub.worker, sub.attempts) == (Status.SCORING, "w-alive", 1)
