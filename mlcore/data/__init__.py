@@ -1,5 +1,5 @@
 """mlcore.data: sample dicts with dotted keys, keyed ops, cached pipelines, readers, discovery, splits,
-balanced sampling and synthetic data. Imports numpy (and pandas where tables are read); never torch.
+balanced sampling and synthetic data. Imports numpy only (pandas for `read_table`); never torch.
 Image libraries (nibabel, SimpleITK) are imported only by the readers that need them.
 """
 
@@ -19,7 +19,7 @@ from .ops import (
     SelectColumns,
 )
 from .pipeline import Pipeline, SampleDataset
-from .readers import read_dicom_series, read_image, read_table, write_nifti
+from .readers import read_dicom_series, read_image, read_records, read_table, write_nifti
 from .sample import MissingKeyError, closest_key, get, has, put
 from .sampler import ClassBalancedBatchSampler
 from .splits import load_split, save_split, select, split_cases
@@ -28,7 +28,7 @@ __all__ = [
     "RandomFlip", "RandomGaussianNoise", "RandomRot90", "RandomScaleShift", "DiskCache", "discover_bids",
     "read_case_table", "file_sha256", "hash_json", "samples_fingerprint", "AddChannel", "ArrayOp", "Cast",
     "CenterCropOrPad", "LoadImage", "NormalizeIntensity", "Op", "ScaleIntensityRange", "SelectColumns",
-    "Pipeline", "SampleDataset", "read_dicom_series", "read_image", "read_table", "write_nifti",
+    "Pipeline", "SampleDataset", "read_dicom_series", "read_image", "read_records", "read_table", "write_nifti",
     "MissingKeyError", "closest_key", "get", "has", "put", "ClassBalancedBatchSampler", "load_split",
     "save_split", "select", "split_cases",
 ]

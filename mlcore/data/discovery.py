@@ -9,15 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .readers import read_table
+from .readers import read_records
 
 _BIDS = re.compile(r"^(?P<subject>sub-[A-Za-z0-9]+)(_(?P<session>ses-[A-Za-z0-9]+))?.*_(?P<suffix>[A-Za-z0-9]+)\.nii(\.gz)?$")
-
-
-def _clean(value):
-    if hasattr(value, "item"):
-        value = value.item()
-    return None if value != value else value  # NaN -> None
 
 
 def discover_bids(root, suffix: str = "T1w", label_suffix: str | None = None, label_root: str = "derivatives/labels") -> list[dict]:
@@ -30,9 +24,8 @@ def discover_bids(root, suffix: str = "T1w", label_suffix: str | None = None, la
     root = Path(root)
     participants = {}
     if (root / "participants.tsv").exists():
-        table = read_table(root / "participants.tsv")
-        participants = {row["participant_id"]: {k: _clean(v) for k, v in row.items() if k != "participant_id"}
-                        for row in table.to_dict("records")}
+        participants = {row["participant_id"]: {k: v for k, v in row.items() if k != "participant_id"}
+                        for row in read_records(root / "participants.tsv")}
     samples = []
     for path in sorted(root.glob("sub-*/anat/*.nii*")) + sorted(root.glob("sub-*/ses-*/anat/*.nii*")):
         m = _BIDS.match(path.name)
@@ -58,21 +51,21 @@ def read_case_table(path, image_columns=("image",), target_columns=("label",), s
     ``subject_column`` (default: the case id) -> ``subject``; every other column -> ``meta``.
     """
     path = Path(path)
-    table = read_table(path)
-    if "case_id" not in table.columns:
-        raise ValueError(f"{path}: expected a 'case_id' column; found {', '.join(map(str, table.columns))}")
-    table["case_id"] = table["case_id"].astype(str)
+    rows = read_records(path)
+    if rows and "case_id" not in rows[0]:
+        raise ValueError(f"{path}: expected a 'case_id' column; found {', '.join(map(str, rows[0]))}")
     samples = []
-    for row in table.to_dict("records"):
-        sample = {"case_id": row["case_id"], "subject": str(row.get(subject_column, row["case_id"])), "data": {}, "meta": {}}
+    for row in rows:
+        row["case_id"] = str(row["case_id"])
+        sample = {"case_id": row["case_id"], "subject": str(row.get(subject_column) or row["case_id"]), "data": {}, "meta": {}}
         for group, cols in (("input", image_columns), ("target", target_columns)):
             for col in cols:
-                if col in row and _clean(row[col]) is not None:
-                    value = _clean(row[col])
+                value = row.get(col)
+                if value is not None:
                     if isinstance(value, str) and (path.parent / value).exists():
                         value = str((path.parent / value).resolve())
                     sample["data"].setdefault(group, {})[col] = value
         used = {"case_id", subject_column, *image_columns, *target_columns}
-        sample["meta"] = {k: _clean(v) for k, v in row.items() if k not in used}
+        sample["meta"] = {k: v for k, v in row.items() if k not in used}
         samples.append(sample)
     return samples

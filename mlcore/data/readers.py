@@ -25,6 +25,27 @@ def read_table(path, **kwargs):
     return pd.read_csv(path, sep=sep, na_values=["n/a"], **kwargs)
 
 
+def _parse_value(text: str):
+    if text in ("", "n/a", "NA", "nan", "NaN"):
+        return None
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def read_records(path) -> list[dict]:
+    """A CSV (TSV by extension ``.tsv``) as a list of row dicts, without pandas: numbers parsed as int or
+    float, empty and ``n/a`` cells as None, anything else kept as text."""
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = csv.DictReader(fh, delimiter="\t" if str(path).endswith(".tsv") else ",")
+        return [{k: _parse_value(v) for k, v in row.items()} for row in rows]
+
+
 def _is_nifti(path: str) -> bool:
     return path.endswith((".nii", ".nii.gz"))
 

@@ -37,7 +37,7 @@ def write_dataset(root, n_cases: int = 40, shape=(32, 32, 32), seed: int = 0, sp
     cases.csv columns: case_id, subject, image, label (relative paths), n_voxels (foreground count).
     Returns the table's path. Existing files are overwritten; the output depends only on the arguments.
     """
-    import pandas as pd
+    import csv
 
     from .readers import write_nifti
 
@@ -51,5 +51,8 @@ def write_dataset(root, n_cases: int = 40, shape=(32, 32, 32), seed: int = 0, sp
         write_nifti(root / "labels" / f"{case}.nii.gz", label, affine)
         rows.append({"case_id": case, "subject": f"sub-{i:03d}", "image": f"images/{case}.nii.gz",
                      "label": f"labels/{case}.nii.gz", "n_voxels": int(label.sum())})
-    pd.DataFrame(rows).to_csv(root / "cases.csv", index=False)
+    with open(root / "cases.csv", "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
     return root / "cases.csv"

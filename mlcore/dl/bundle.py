@@ -99,7 +99,7 @@ def write_bundle(folder, cfg, model, model_args, split, data_info, data_hash, va
     }
     (folder / "metadata.json").write_text(json.dumps(metadata, indent=1, default=str), encoding="utf-8")
     if run_dir is not None:
-        for name in ("curves.html", "history.json"):
+        for name in ("curves.html", "history.json"):  # curves.html is absent without plotly
             if (Path(run_dir) / name).exists():
                 shutil.copy(Path(run_dir) / name, folder / name)
     bundle = load_bundle(folder)

@@ -11,7 +11,29 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlcore.eval.resampling import MeanOfCases
+
+class _MeanOfCases:
+    """Mean of per-case values (N,); the contract of `mlcore.eval.resampling.MeanOfCases`, for when
+    mlcore.eval's dependencies are not installed (a bare GPU machine with torch only)."""
+
+    def __init__(self, values):
+        self.values = np.asarray(values, dtype=float)
+
+    def point(self) -> float:
+        return float(self.values.mean())
+
+    def replicates(self, weights) -> np.ndarray:
+        weights = np.asarray(weights, dtype=float)
+        return weights @ self.values / weights.sum(axis=1)
+
+
+def mean_of_cases(values):
+    """`mlcore.eval.resampling.MeanOfCases` when mlcore.eval imports, else the local equivalent."""
+    try:
+        from mlcore.eval.resampling import MeanOfCases
+    except ImportError:
+        return _MeanOfCases(values)
+    return MeanOfCases(values)
 
 
 class WeightedAUC:
@@ -62,7 +84,7 @@ def metric_with_ci(statistic, n_resamples: int = 1000, seed: int = 0, alpha: flo
     replicates (a class absent from a resample) are left out of the percentiles.
     """
     if not hasattr(statistic, "replicates"):
-        statistic = MeanOfCases(np.asarray(statistic, dtype=float))
+        statistic = mean_of_cases(np.asarray(statistic, dtype=float))
     n = _n_cases(statistic)
     try:
         from mlcore.eval.stats.engine import replicates

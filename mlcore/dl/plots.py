@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def plot_history(history: list[dict], metric: str, path) -> Path:
+def plot_history(history: list[dict], metric: str, path) -> Path | None:
     """Two panels: train/val loss per epoch; validation ``metric`` with its CI band per epoch.
 
     history: one dict per epoch with epoch, train_loss, val_loss, and metric value/low/high.
+    Returns None (and writes nothing) when plotly is not installed; history.json holds the same numbers.
     """
-    import plotly.graph_objects as go
-    from plotly.subplots import make_subplots
+    try:
+        import plotly.graph_objects as go
+        from plotly.subplots import make_subplots
+    except ImportError:
+        return None
 
     ep = [h["epoch"] for h in history]
     fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", f"validation {metric} (95% CI)"))

@@ -7,9 +7,14 @@ the common convention for lesion counting. Sizes are in voxels.
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 from mlcore.data.ops import ArrayOp
+
+
+def _ndimage():
+    from scipy import ndimage  # imported on use: importing the ops (config registry) needs no scipy
+
+    return ndimage
 
 
 def _structure(ndim: int):
@@ -23,12 +28,12 @@ def threshold(prob, level: float = 0.5) -> np.ndarray:
 
 def fill_holes(mask) -> np.ndarray:
     """Fill background regions not connected to the array border (face connectivity for the background)."""
-    return ndimage.binary_fill_holes(np.asarray(mask, dtype=bool)).astype(np.uint8)
+    return _ndimage().binary_fill_holes(np.asarray(mask, dtype=bool)).astype(np.uint8)
 
 
 def remove_small_objects(mask, min_size: int = 10) -> np.ndarray:
     """Drop connected components smaller than ``min_size`` voxels."""
-    labels, n = ndimage.label(np.asarray(mask, dtype=bool), structure=_structure(np.ndim(mask)))
+    labels, n = _ndimage().label(np.asarray(mask, dtype=bool), structure=_structure(np.ndim(mask)))
     if n == 0:
         return np.zeros(np.shape(mask), np.uint8)
     sizes = np.bincount(labels.ravel())
@@ -39,7 +44,7 @@ def remove_small_objects(mask, min_size: int = 10) -> np.ndarray:
 
 def keep_largest_component(mask) -> np.ndarray:
     """Keep only the largest connected component (the lowest label wins a tie); empty stays empty."""
-    labels, n = ndimage.label(np.asarray(mask, dtype=bool), structure=_structure(np.ndim(mask)))
+    labels, n = _ndimage().label(np.asarray(mask, dtype=bool), structure=_structure(np.ndim(mask)))
     if n == 0:
         return np.zeros(np.shape(mask), np.uint8)
     sizes = np.bincount(labels.ravel())

@@ -70,6 +70,26 @@ def _batches(cfg, ds, labels, epoch):
     return [order[i:i + t["batch_size"]].tolist() for i in range(0, len(order), t["batch_size"])]
 
 
+def tqdm(iterable, **kwargs):
+    """tqdm's progress bar when tqdm is installed, else the iterable itself."""
+    try:
+        from tqdm.auto import tqdm as bar
+    except ImportError:
+        return _NoBar(iterable)
+    return bar(iterable, **kwargs)
+
+
+class _NoBar:
+    def __init__(self, iterable):
+        self.iterable = iterable
+
+    def __iter__(self):
+        return iter(self.iterable)
+
+    def set_postfix(self, **_):
+        pass
+
+
 def _items(items):
     return items
 
@@ -86,8 +106,6 @@ def _load(ds, batches, num_workers: int):
 def train(cfg: dict, out, resume: bool = True, progress: bool | None = None, log=print) -> dict:
     """Train per ``cfg`` (a merged config, see `config.load_config`) into run folder ``out``; write the
     bundle to ``out/bundle``. Returns ``{"bundle", "best_epoch", "validation", "device", "seconds"}``."""
-    from tqdm.auto import tqdm
-
     from .bundle import write_bundle
 
     out = Path(out)
