@@ -73,6 +73,10 @@ def print_tables(ev, out=None) -> None:
         ci = f"[{_fmt(r.ci_low)}, {_fmt(r.ci_high)}]"
         print(f"{r.entry:<20} {r.metric:<18} {_fmt(r.estimate):>9} {ci:>19} {int(r['rank']):>4} "
               f"{_fmt(r.median_rank, '.1f'):>8} {_fmt(r.p_best, '.3f'):>7} {int(r.tier):>4}", file=out)
+    r = ev.meta["ranking"]
+    order = ", ".join(f"{r['ranks'][e]}. {e}" for e in r["order"])
+    tiers = " | ".join(", ".join(group) for group in r["tiers"])
+    print(f"\nranking ({r['method']} on {r['metric']}): {order}\ntie groups ({r['verdict_test']} test): {tiers}", file=out)
     if not ev.pairwise:
         return
     print(f"\npairwise tests (two-sided; p_adj: {ev.meta['tests']['correction']}; * = verdict test significant at "

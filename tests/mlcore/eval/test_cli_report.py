@@ -33,6 +33,8 @@ def test_eval_prints_table_and_writes_json_and_report(files, tmp_path, capsys):
     line = next(ln for ln in text.splitlines() if ln.startswith("CanAT") and " auc " in ln)
     assert re.search(r"0\.845\d\s+\[0\.7\d{3}, 0\.9\d{3}\]\s+1\s+1\.0\s+1\.000", line)
     assert "delong" in text and "mcnemar" in text
+    assert "ranking (aggregate_then_rank on auc): 1. CanAT, 2. flipped" in text
+    assert "tie groups (delong test): CanAT | flipped" in text
     ev = Evaluation.from_json(out_json.read_text())
     row = ev.result("CanAT", "auc")
     assert row["ci_low"] == pytest.approx(0.712, abs=0.015) and row["ci_high"] == pytest.approx(0.954, abs=0.015)
