@@ -151,14 +151,32 @@ def send_scoring(submission_id: int, queue: str = "scoring") -> None:
     score_submission.apply_async((submission_id,), queue=queue, expires=settings.PODIUM_MESSAGE_EXPIRES_S)
 
 
+#: kind -> callable(submission) that sends the job's message; container runs register theirs
+#: (`register_job_sender`) so that the watchdog re-sends a lost container job to its own task and queue.
+JOB_SENDERS = {Submission.Kind.PREDICTIONS: lambda sub: send_scoring(sub.pk)}
+
+
+def register_job_sender(kind: str, sender) -> None:
+    JOB_SENDERS[kind] = sender
+
+
+def send_job(submission: Submission) -> None:
+    """Send the message that runs `submission` (by its kind)."""
+    try:
+        sender = JOB_SENDERS[submission.kind]
+    except KeyError:
+        log.error("submission %s: no task is registered for kind %r; it stays queued", submission.pk, submission.kind)
+        return
+    sender(submission)
+
+
 def enqueue_scoring(submission: Submission) -> None:
-    """Queue scoring once the current transaction commits (never for a row that may roll back).
+    """Queue the job once the current transaction commits (never for a row that may roll back).
 
     robust: a broker that is down must not turn a stored submission into an error page; the job stays
     queued in the database, which is the authority, and the watchdog sends it again later.
     """
-    pk = submission.pk
-    transaction.on_commit(lambda: send_scoring(pk), robust=True)
+    transaction.on_commit(lambda: send_job(submission), robust=True)
 
 
 # -- re-scoring a phase -----------------------------------------------------------------------------

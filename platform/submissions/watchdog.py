@@ -36,7 +36,7 @@ def _fail(sub: Submission, message: str) -> None:
 
 def run_watchdog(now=None) -> dict:
     """One pass; returns the ids it acted on: {"failed": [...], "requeued": [...], "resent": [...], "rescores": [...]}."""
-    from .tasks import send_rescore, send_scoring
+    from .tasks import send_job, send_rescore
 
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.PODIUM_HEARTBEAT_STALE_S)
@@ -70,12 +70,12 @@ def run_watchdog(now=None) -> dict:
                 log.warning("submission %s: worker %s stopped heartbeating (last %s); re-queued", pk, sub.worker, last)
                 sub.move_to(Status.QUEUED, worker="", heartbeat_at=None, queued_at=now)
                 sub.save()
-                transaction.on_commit(lambda pk=pk: send_scoring(pk), robust=True)
+                transaction.on_commit(lambda sub=sub: send_job(sub), robust=True)
                 acted["requeued"].append(pk)
             elif sub.status == Status.QUEUED and (sub.queued_at is None or sub.queued_at < resend):
                 sub.queued_at = now
                 sub.save(update_fields=["queued_at"])
-                transaction.on_commit(lambda pk=pk: send_scoring(pk), robust=True)
+                transaction.on_commit(lambda sub=sub: send_job(sub), robust=True)
                 acted["resent"].append(pk)
 
     jobs = RescoreJob.objects.filter(

@@ -199,3 +199,17 @@ def test_rescoring_replaces_the_stored_predictions_file(django_capture_on_commit
     sub.refresh_from_db()
     assert sub.predictions.name != old and sub.predictions.storage.exists(sub.predictions.name)
     assert not sub.predictions.storage.exists(old)
+
+
+def test_the_watchdog_resends_a_container_job_to_the_task_registered_for_its_kind(settings, django_capture_on_commit_callbacks):
+    from submissions import tasks
+
+    settings.PODIUM_QUEUED_RESEND_S = 1
+    sub = stored(PhaseFactory(), UserFactory(), status=Status.QUEUED, kind=Submission.Kind.CONTAINER,
+                 queued_at=timezone.now() - timedelta(seconds=5))
+    sent = []
+    with mock.patch.dict(tasks.JOB_SENDERS, {Submission.Kind.CONTAINER: lambda s: sent.append(s.pk)}), \
+            mock.patch("submissions.tasks.score_submission.apply_async") as scoring, \
+            django_capture_on_commit_callbacks(execute=True):
+        assert run_watchdog()["resent"] == [sub.pk]
+    assert sent == [sub.pk] and not scoring.called
