@@ -67,8 +67,14 @@ class LoadImage(Op):
     def apply(self, sample, rng):
         from .readers import read_image
 
-        array, meta = read_image(S.get(sample, self.key_in))
-        S.put(sample, self.key_out, array.astype(self.dtype, copy=False))
+        path = S.get(sample, self.key_in)
+        array, meta = read_image(path)
+        dtype = np.dtype(self.dtype)
+        if dtype.kind in "ui" and array.size:
+            info, low, high = np.iinfo(dtype), array.min(), array.max()
+            if low < info.min or high > info.max:
+                raise ValueError(f"{path}: values {low}..{high} do not fit {dtype} (LoadImage dtype); use a wider type")
+        S.put(sample, self.key_out, array.astype(dtype, copy=False))
         return S.put(sample, self.key_meta, meta)
 
 

@@ -9,7 +9,7 @@ Sources (``data.source``):
 - ``case_table``: a ``case_id,image,label`` table of image paths. ``bids``: a BIDS tree (``data.suffix``,
   ``data.label_suffix``).
 Keys: tabular features at ``data.input.features`` (F,), images at ``data.input.image`` (1, X, Y, Z),
-labels at ``data.target.label`` (int, or (1, X, Y, Z) label maps), FiLM metadata at ``data.input.meta``.
+labels at ``data.target.label`` (int, or (1, X, Y, Z) uint8 label maps), FiLM metadata at ``data.input.meta``.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def build_pipeline(cfg: dict, train: bool, with_target: bool = True) -> Pipeline
     if cfg["data"]["source"] not in TABULAR_SOURCES:
         det = [LoadImage(IMAGE), AddChannel(IMAGE)]
         if with_target and cfg["task"] == "segmentation":
-            det += [LoadImage(LABEL, dtype="int64"), AddChannel(LABEL)]
+            det += [LoadImage(LABEL, dtype="uint8"), AddChannel(LABEL)]  # losses cast to long
     det += [build_op(s) for s in cfg["preprocess"] if with_target or not _names_target(s)]
     if cfg["model"].get("meta_keys"):
         det.append(SelectColumns(cfg["model"]["meta_keys"], META))

@@ -93,3 +93,13 @@ def test_read_table_csv_and_tsv_with_bids_missing_values(tmp_path):
     assert list(t["participant_id"]) == ["sub-01", "sub-02"] and t["age"].iloc[0] == 34 and np.isnan(t["age"].iloc[1])
     (tmp_path / "b.csv").write_text("case_id,x\nc1,1.5\n", encoding="utf-8")
     assert read_table(tmp_path / "b.csv")["x"].iloc[0] == 1.5
+
+
+def test_load_image_refuses_values_outside_the_requested_integer_type(tmp_path):
+    from mlcore.data import LoadImage, write_nifti
+
+    write_nifti(tmp_path / "l.nii.gz", np.array([[[0, 300]]], dtype=np.int16))
+    with pytest.raises(ValueError, match="values 0..300 do not fit uint8"):
+        LoadImage("p", dtype="uint8")({"p": str(tmp_path / "l.nii.gz")})
+    out = LoadImage("p", key_out="img", dtype="int16")({"p": str(tmp_path / "l.nii.gz")})
+    assert out["img"].tolist() == [[[0, 300]]] and out["img_meta"]["shape"] == [1, 1, 2]
