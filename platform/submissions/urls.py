@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/phases/<int:phase_id>/rescore/", views.PhaseRescore.as_view(), name="phase-rescore"),
     path("api/rescore-jobs/<int:pk>/", views.RescoreJobDetail.as_view(), name="rescore-job-detail"),
     path("challenges/<slug:slug>/<slug:phase_slug>/submit/", views.submit_page, name="phase-submit-page"),
+    path("submissions/<int:pk>/", views.submission_page, name="submission-page"),
     path("challenges/<slug:slug>/<slug:phase_slug>/rescore/", views.rescore_page, name="phase-rescore-page"),
 ]

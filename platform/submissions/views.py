@@ -12,9 +12,16 @@ from rest_framework.views import APIView
 from challenges import roles
 from challenges.models import Phase
 
+from .evaluation import per_case_scores
 from .limits import check_limits, check_permission
 from .models import TERMINAL, RescoreJob, Status, Submission
-from .serializers import ModerationSerializer, RescoreJobSerializer, SubmissionSerializer
+from .serializers import (
+    ModerationSerializer,
+    RescoreJobSerializer,
+    SubmissionSerializer,
+    per_case_visible,
+    scores_visible,
+)
 from .services import create_submission
 from .tasks import rescore_targets, send_rescore
 
@@ -193,6 +200,23 @@ def submit_page(request, slug, phase_slug):
         context["organizer"] = roles.is_organizer(user, phase.challenge)
         context["team"] = roles.team_of(user, phase.challenge)
     return render(request, "submissions/submit.html", context, status=context.get("result_status", 200))
+
+
+def submission_page(request, pk):
+    """One submission: status (live), scores when visible, the error, per-case values when published."""
+    if not request.user.is_authenticated:
+        return HttpResponseForbidden("sign in to see your submissions")
+    sub = visible_submission(request.user, pk)
+    phase = sub.phase
+    per_case = per_case_scores(sub) if per_case_visible(phase, request.user) else None
+    table = None
+    if per_case:
+        metrics = list(per_case["values"])
+        table = {"metrics": metrics, "rows": [(c, [per_case["values"][m][i] for m in metrics]) for i, c in enumerate(per_case["case_ids"])]}
+    return render(request, "submissions/detail.html", {
+        "sub": sub, "phase": phase, "scores": sub.scores if scores_visible(phase, request.user) else None,
+        "per_case": table, "per_case_visible": per_case_visible(phase, request.user),
+        "organizer": roles.is_organizer(request.user, phase.challenge)})
 
 
 def rescore_page(request, slug, phase_slug):

@@ -59,6 +59,8 @@ RULES = [
          {"anonymous": UNAUTH, "organizer": ACCEPTED, "staff": ACCEPTED}, others=FORBIDDEN, data=lambda w: {"reason": "new metric"}),
     Rule("rescore-job-detail", "GET", lambda w: f"/api/rescore-jobs/{rescore_job(w).pk}/",
          {"anonymous": UNAUTH, "organizer": OK, "staff": OK}, others=NOT_FOUND),
+    Rule("submission-page", "GET", lambda w: f"/submissions/{w.submission_team_a.pk}/",
+         {"anonymous": FORBIDDEN, "team_member": OK, "organizer": OK, "staff": OK}, others=NOT_FOUND),
     Rule("phase-submit-page", "GET", lambda w: f"/challenges/{w.challenge.slug}/{w.phase.slug}/submit/", {}, others=OK),
     Rule("phase-submit-page", "POST", lambda w: f"/challenges/{w.challenge.slug}/{w.phase.slug}/submit/",
          {"anonymous": FORBIDDEN, "registered": FORBIDDEN, "pending": FORBIDDEN}, others=BAD, data=lambda w: {},

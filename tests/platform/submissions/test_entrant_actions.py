@@ -86,6 +86,11 @@ def test_per_case_scores_only_when_published(published):
     assert theirs["per_case"] == {"case_ids": ["c1", "c2", "c3"], "values": {"dice": [1.0, 1.0, 1.0]}}
     assert mine["per_case"] == (theirs["per_case"] if published else None)
     assert client_for(user).get(f"/api/phases/{phase.pk}/submissions/").json()[0]["per_case"] is None  # list: never
+    page = client_for(user)
+    page.force_login(user)
+    html = page.get(f"/submissions/{sub.pk}/").content.decode()
+    assert ('id="per-case"' in html) is published and ("not published" in html) is not published
+    assert "<td>c2</td><td class=\"num\">1.0000</td>" in html if published else "<td>c2</td>" not in html
 
 
 def test_the_submit_page_shows_the_form_and_my_submissions():

@@ -33,7 +33,9 @@
     for (const s of subs) {
       const tr = document.createElement("tr");
       tr.dataset.id = s.id;
-      tr.append(cell(s.id, "num"), cell(s.created_at.slice(0, 19).replace("T", " "), "muted"));
+      const idCell = cell("", "num");
+      idCell.append(Object.assign(document.createElement("a"), {href: `/submissions/${s.id}/`, textContent: s.id}));
+      tr.append(idCell, cell(s.created_at.slice(0, 19).replace("T", " "), "muted"));
       let status = s.status;
       if (s.status === "failed") status += ": " + s.error_message + (s.counts_against_limits ? "" : " (does not count against your limits)");
       if (s.hidden_reason) status += " · hidden: " + s.hidden_reason;
