@@ -49,10 +49,16 @@ def kendall_tau(a, b) -> np.ndarray:
     single = b.ndim == 1
     b = b[:, None] if single else b
     i, j = np.triu_indices(a.size, k=1)
-    sa = np.sign(a[i] - a[j])[:, None]
-    sb = np.sign(b[i] - b[j])
-    num = (sa * sb).sum(axis=0)
-    den = np.sqrt(np.count_nonzero(sa, axis=0) * np.count_nonzero(sb, axis=0).astype(float))
+    sa = np.sign(a[i] - a[j]).astype(np.int8)[:, None]
+    num = np.empty(b.shape[1])
+    ties_b = np.empty(b.shape[1])
+    # Columns in chunks: the pair-by-resample sign matrix stays small (int8, a few MB).
+    step = max(1, 2**24 // max(i.size, 1))
+    for c0 in range(0, b.shape[1], step):
+        sb = np.sign(b[i, c0:c0 + step] - b[j, c0:c0 + step]).astype(np.int8)
+        num[c0:c0 + step] = (sa * sb).sum(axis=0, dtype=np.int64)
+        ties_b[c0:c0 + step] = np.count_nonzero(sb, axis=0)
+    den = np.sqrt(np.count_nonzero(sa) * ties_b)
     with np.errstate(divide="ignore", invalid="ignore"):
         tau = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
     return tau[0] if single else tau

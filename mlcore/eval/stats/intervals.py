@@ -20,10 +20,21 @@ def undefined_fraction(reps) -> np.ndarray:
 
 
 def _quantiles(reps, probs):
-    """Row-wise quantiles at per-row probabilities probs (..., k)."""
+    """Row-wise quantiles at per-row probabilities probs (..., k), NaN replicates left out."""
     reps = np.asarray(reps, dtype=float)
     probs = np.asarray(probs, dtype=float)
     flat = reps.reshape(-1, reps.shape[-1])
+    if probs.ndim == 1 and not np.isnan(probs).any():
+        # The same probabilities for every row: one vectorised call (rows of NaN give NaN).
+        out = np.full((flat.shape[0], probs.size), np.nan)
+        nan_rows = np.isnan(flat).any(axis=1)
+        if (~nan_rows).any():
+            out[~nan_rows] = np.quantile(flat[~nan_rows], probs, axis=1).T
+        for i in np.flatnonzero(nan_rows):
+            row = flat[i][~np.isnan(flat[i])]
+            if row.size:
+                out[i] = np.quantile(row, probs)
+        return out.reshape(reps.shape[:-1] + (probs.size,))
     pflat = np.broadcast_to(probs, reps.shape[:-1] + probs.shape[-1:]).reshape(flat.shape[0], -1)
     out = np.full(pflat.shape, np.nan)
     for i, (row, p) in enumerate(zip(flat, pflat, strict=True)):

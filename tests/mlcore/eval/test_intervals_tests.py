@@ -112,3 +112,14 @@ def test_paired_bootstrap_test_by_hand():
     lower = paired_bootstrap_test(b, a, 0.76, 0.8, higher_is_better=False)  # lower is better: b wins
     assert lower["p_value"] == pytest.approx((1 + 2) / 6)
     assert paired_bootstrap_test(a, a, 0.8, 0.8, alternative="two-sided")["p_value"] == 1.0
+
+
+def test_percentile_ci_of_many_rows_equals_a_row_by_row_nanquantile():
+    rng = np.random.default_rng(5)
+    reps = rng.normal(size=(7, 300))
+    reps[2, :40] = np.nan
+    reps[5] = np.nan
+    lo, hi = percentile_ci(reps)
+    for k in range(7):
+        expected = np.nanquantile(reps[k], [0.025, 0.975]) if k != 5 else [np.nan, np.nan]
+        np.testing.assert_allclose([lo[k], hi[k]], expected, rtol=1e-15)
