@@ -8,6 +8,7 @@ message on the broker.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from challenges import roles
+from mlcore.eval import InvalidInput
 
 from .limits import check_limits, check_permission, lock_entrant
 from .models import Status, Submission
@@ -23,6 +25,7 @@ from .tasks import enqueue_scoring
 from .validation import validate_upload
 
 TRUE = ("1", "true", "yes", "on")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -58,7 +61,12 @@ def create_submission(user, phase, upload, data, now=None) -> Outcome:
         refusal = check_limits(phase, team, user, now)  # cheap: refuse before reading the file
         if refusal:
             return Outcome(status=refusal.status, body=refusal.to_dict())
-    problems = [p.to_dict() for p in validate_upload(phase, upload)] + _bad_urls(data)
+    try:
+        problems = [p.to_dict() for p in validate_upload(phase, upload)] + _bad_urls(data)
+    except InvalidInput as exc:  # the phase's own ground truth does not read: the organizers' problem
+        log.error("phase %s: ground truth unreadable while validating an upload: %s", phase.pk, exc)
+        return Outcome(status=503, body={"detail": "this phase cannot accept submissions now: its reference data cannot be "
+                                                   "read; the organizers have been told (nothing was stored)", "code": "phase_not_ready"})
     if problems:
         return Outcome(status=400, body={"detail": f"the submission was refused: {len(problems)} problem(s)",
                                          "code": "invalid_upload", "problems": problems})

@@ -207,3 +207,12 @@ def test_two_simultaneous_uploads_cannot_both_take_the_last_slot():
             t.join(timeout=30)
     assert sorted(codes.values()) == [201, 429]
     assert Submission.objects.count() == 1
+
+
+def test_a_phase_whose_ground_truth_does_not_read_refuses_without_storing():
+    from django.core.files.base import ContentFile
+
+    phase = PhaseFactory(ground_truth=ContentFile(b"case_id,label\nc1,7\n", name="truth.csv"))
+    resp = upload(client_for(participant(phase.challenge)), phase)
+    assert resp.status_code == 503 and resp.json()["code"] == "phase_not_ready"
+    assert Submission.objects.count() == 0
