@@ -18,7 +18,7 @@ DEFAULTS = {
     "task": "binary",
     "seed": 0,
     "data": {"cache": True},
-    "split": {"fractions": {"train": 0.8, "val": 0.2}, "by": "subject", "stratify": None, "seed": 0, "file": None},
+    "split": {"by": "subject", "stratify": None, "seed": 0, "file": None},  # fractions: see DEFAULT_FRACTIONS
     "preprocess": [],
     "augmentation": [],
     "model": {},
@@ -32,6 +32,7 @@ DEFAULTS = {
     "predict": {"part": None, "inputs": None},
     "uncertainty": {"method": None, "n_samples": 8},
 }
+DEFAULT_FRACTIONS = {"train": 0.8, "val": 0.2}  # replaced, never merged, by a config's split.fractions
 TASKS = ("binary", "segmentation")
 DEFAULT_METRIC = {"binary": "auc", "segmentation": "dice"}
 
@@ -64,6 +65,7 @@ def load_config(path_or_dict, overrides=()) -> dict:
     else:
         user, base_dir = yaml.safe_load(Path(path_or_dict).read_text(encoding="utf-8")) or {}, Path(path_or_dict).resolve().parent
     cfg = merge(DEFAULTS, user)
+    cfg["split"].setdefault("fractions", dict(DEFAULT_FRACTIONS))
     for item in overrides:
         apply_override(cfg, item)
     check(cfg)
@@ -87,6 +89,9 @@ def check(cfg: dict) -> None:
         problems.append("data.source is missing (sklearn_breast_cancer, csv, synthetic_spheres, case_table or bids)")
     if "name" not in cfg["model"]:
         problems.append("model.name is missing (mlp, resnet, unet or segresnet)")
+    parts = set(cfg["split"].get("fractions") or {})
+    if not cfg["split"].get("file") and not {"train", "val"} <= parts:
+        problems.append(f"split.fractions must name 'train' and 'val' parts; found {', '.join(sorted(parts)) or 'none'}")
     if int(cfg["training"]["epochs"]) < 1:
         problems.append("training.epochs must be >= 1")
     if problems:

@@ -103,6 +103,28 @@ def _load(ds, batches, num_workers: int):
     return iter(DataLoader(ds, batch_sampler=batches, collate_fn=_items, num_workers=num_workers))
 
 
+def _train_epoch(cfg, model, ds, batches, losses, opt, scaler, device, amp, desc, progress) -> float:
+    """One pass over ``batches`` (lists of dataset indices); returns the mean training loss per item."""
+    model.train()
+    total, count = 0.0, 0
+    items_per_batch = _load(ds, batches, int(cfg["training"].get("num_workers") or 0))
+    bar = tqdm(zip(batches, items_per_batch, strict=True), total=len(batches), desc=desc, leave=False,
+               disable=None if progress is None else not progress)
+    for idx, items in bar:
+        batch = collate(items, [FEATURES, IMAGE, META, LABEL], device)
+        x, kwargs = model_inputs(cfg, batch)
+        with torch.autocast(device_type=device, enabled=amp):
+            S.put(batch, "model.logits", model(x, **kwargs))
+            loss = sum(fn(batch) for fn in losses)
+        opt.zero_grad(set_to_none=True)
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        scaler.update()
+        total, count = total + loss.item() * len(idx), count + len(idx)
+        bar.set_postfix(loss=f"{loss.item():.4f}")
+    return total / max(count, 1)
+
+
 def train(cfg: dict, out, resume: bool = True, progress: bool | None = None, log=print) -> dict:
     """Train per ``cfg`` (a merged config, see `config.load_config`) into run folder ``out``; write the
     bundle to ``out/bundle``. Returns ``{"bundle", "best_epoch", "validation", "device", "seconds"}``."""
@@ -148,34 +170,20 @@ def train(cfg: dict, out, resume: bool = True, progress: bool | None = None, log
         if state["stopped"]:
             break
         te = time.perf_counter()
-        model.train()
         train_ds.set_epoch(epoch)
         torch.manual_seed(cfg["seed"] * 100003 + epoch)
-        total, count = 0.0, 0
-        batches = _batches(cfg, train_ds, labels, epoch)
-        bar = tqdm(zip(batches, _load(train_ds, batches, int(cfg["training"].get("num_workers") or 0)), strict=True),
-                   total=len(batches), desc=f"epoch {epoch + 1}/{epochs}", leave=False, disable=None if progress is None else not progress)
-        for idx, items in bar:
-            batch = collate(items, [FEATURES, IMAGE, META, LABEL], device)
-            x, kwargs = model_inputs(cfg, batch)
-            with torch.autocast(device_type=device, enabled=amp):
-                S.put(batch, "model.logits", model(x, **kwargs))
-                loss = sum(fn(batch) for fn in losses)
-            opt.zero_grad(set_to_none=True)
-            scaler.scale(loss).backward()
-            scaler.step(opt)
-            scaler.update()
-            total, count = total + loss.item() * len(idx), count + len(idx)
-            bar.set_postfix(loss=f"{loss.item():.4f}")
+        train_loss = _train_epoch(cfg, model, train_ds, _batches(cfg, train_ds, labels, epoch), losses, opt, scaler, device, amp,
+                                  desc=f"epoch {epoch + 1}/{epochs}", progress=progress)
         lr = opt.param_groups[0]["lr"]
         sched.step()
         val = validate(model, cfg, val_ds, losses, device, amp)
-        entry = {"epoch": epoch + 1, "train_loss": total / max(count, 1), "val_loss": val["val_loss"], metric: val[metric],
+        entry = {"epoch": epoch + 1, "train_loss": train_loss, "val_loss": val["val_loss"], metric: val[metric],
                  "lr": lr, "seconds": time.perf_counter() - te}
         state["history"].append(entry)
         value = val[metric]["value"]
-        if value > state["best"] + float(es.get("min_delta", 0.0)):
-            state.update(best=value, best_epoch=epoch + 1, stale=0)
+        score = value if np.isfinite(value) else -np.inf  # an undefined metric (one class only) never wins
+        if state["best_epoch"] < 0 or score > state["best"] + float(es.get("min_delta", 0.0)):
+            state.update(best=score, best_epoch=epoch + 1, stale=0)
             torch.save(model.state_dict(), out / "best.pt")
         else:
             state["stale"] += 1

@@ -130,7 +130,21 @@ def test_cli_train_and_verify(tmp_path, capsys):
 
 def test_config_lists_every_problem():
     with pytest.raises(ValueError) as err:
-        load_config({"task": "x", "data": {}, "model": {}, "extra": 1})
+        load_config({"task": "x", "data": {}, "model": {}, "extra": 1, "split": {"fractions": {"train": 0.8, "valid": 0.2}}})
     text = str(err.value)
     assert "unknown section(s) extra" in text and "task must be one of" in text
     assert "data.source is missing" in text and "model.name is missing" in text
+    assert "split.fractions must name 'train' and 'val' parts; found train, valid" in text
+
+
+def test_early_stopping_after_patience_epochs_without_gain(tmp_path):
+    cfg = load_config(CONFIG, ["training.epochs=40", "training.early_stopping.patience=3", "validation.bootstrap.n_resamples=50"])
+    logs = []
+    result = train(cfg, tmp_path, progress=False, log=logs.append)
+    history = json.loads((tmp_path / "history.json").read_text(encoding="utf-8"))
+    values = [h["auc"]["value"] for h in history]
+    best = result["best_epoch"]
+    # The best epoch is the first with the highest AUC; training stopped exactly 3 epochs later.
+    assert best == int(np.argmax(values)) + 1 and len(history) == best + 3 < 40
+    assert all(v <= values[best - 1] for v in values[best:])
+    assert logs[-2] == "early stopping: no auc gain for 3 epochs"
