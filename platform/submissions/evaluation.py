@@ -55,7 +55,8 @@ def read_truth(phase, task=None):
     if phase.task_type == SEGMENTATION:
         # Reading every reference (geometry, labels) is costly: keep the result per process, keyed by
         # everything it depends on. Reference files are read case by case later (LabelMapSet.load).
-        key = (phase.pk, phase.ground_truth.name, json.dumps(phase.task_options, sort_keys=True), hash(phase.case_ids))
+        key = (phase.pk, phase.ground_truth.name, _stamp(phase.ground_truth), json.dumps(phase.task_options, sort_keys=True),
+               hash(phase.case_ids))
         if key not in _SEGMENTATION_TRUTHS:
             _SEGMENTATION_TRUTHS[key] = task.read_truth(_truth_on_disk(phase), list(phase.case_ids))
         return task, _SEGMENTATION_TRUTHS[key]
@@ -64,6 +65,15 @@ def read_truth(phase, task=None):
     if hasattr(task, "for_truth") and getattr(task, "classes", None) is None:
         task = task.for_truth(truth)
     return task, truth
+
+
+def _stamp(field_file) -> tuple:
+    """Size and modification time of a stored file: a replaced file under the same name is a new key."""
+    storage, name = field_file.storage, field_file.name
+    try:
+        return storage.size(name), storage.get_modified_time(name).timestamp()
+    except (NotImplementedError, OSError):
+        return (storage.size(name),)
 
 
 _TRUTH_COPIES: dict[tuple, str] = {}
@@ -76,7 +86,7 @@ def _truth_on_disk(phase) -> str:
         return phase.ground_truth.path
     except NotImplementedError:
         pass
-    key = (phase.pk, phase.ground_truth.name)
+    key = (phase.pk, phase.ground_truth.name, _stamp(phase.ground_truth))
     if key not in _TRUTH_COPIES or not os.path.exists(_TRUTH_COPIES[key]):
         fd, copy = tempfile.mkstemp(prefix="podium-truth-", suffix=os.path.splitext(phase.ground_truth.name)[1])
         with os.fdopen(fd, "wb") as out, phase.ground_truth.open("rb") as src:

@@ -85,3 +85,24 @@ def test_a_valid_upload_to_each_corpus_phase_is_accepted_and_scored(kind, django
     assert score_submission.run(resp.json()["id"]) == "succeeded"
     sub = Submission.objects.get(pk=resp.json()["id"])
     assert sub.scores[valid[2]] == pytest.approx(valid[3], abs=1e-12)
+
+
+def test_a_replaced_segmentation_reference_is_read_again(django_capture_on_commit_callbacks):
+    """The per-process cache of reference geometry is keyed by the stored file's size and time too."""
+    import os
+    import time
+
+    from submissions import evaluation
+
+    phase = PHASES["segmentation"]()
+    _, before = evaluation.read_truth(phase)
+    assert before.geometries["c1"].shape == (8, 8, 4)
+    smaller = (CORPUS / "segmentation" / "missing_case.zip").read_bytes()  # c1 and c2 only
+    path = phase.ground_truth.path
+    with open(path, "wb") as fh:
+        fh.write(smaller)
+    os.utime(path, (time.time() + 5, time.time() + 5))
+    from mlcore.eval import InvalidInput
+
+    with pytest.raises(InvalidInput, match="missing: c3"):
+        evaluation.read_truth(phase)
