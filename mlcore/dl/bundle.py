@@ -39,6 +39,8 @@ N_SAMPLE_CASES = {"binary": 5, "segmentation": 2}
 
 @dataclass
 class Bundle:
+    """A loaded bundle: its folder, merged config, metadata dict and model (CPU, eval mode)."""
+
     folder: Path
     config: dict
     metadata: dict
@@ -57,6 +59,7 @@ def _sha256(path) -> str:
 
 
 def software_versions() -> dict:
+    """Versions of python, mlcore, numpy, torch and (when installed) MONAI."""
     import torch
 
     versions = {"python": _platform.python_version(), "mlcore": __version__, "numpy": np.__version__, "torch": torch.__version__}
@@ -70,6 +73,7 @@ def software_versions() -> dict:
 
 
 def prediction_format(task: str) -> dict:
+    """The phase submission format a task's predictions are written in (see `inference.write_predictions`)."""
     if task == "binary":
         return {"kind": "csv", "columns": ["case_id", "score"], "score": "probability of class 1, in [0, 1]"}
     return {"kind": "zip", "member": "<case_id>.nii.gz", "content": "uint8 label map on the input image's grid"}

@@ -99,6 +99,7 @@ def check(cfg: dict) -> None:
 
 
 def dump(cfg: dict, path) -> Path:
+    """Write a config as YAML (key order kept)."""
     path = Path(path)
     path.write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
     return path

@@ -58,6 +58,7 @@ def table_samples(frame, features: list[str], label: str | None) -> list[dict]:
 
 
 def feature_columns(cfg: dict, frame) -> list[str]:
+    """``data.features``, or every column but case_id, subject and the label column."""
     label = cfg["data"].get("label", "label")
     return list(cfg["data"].get("features") or [c for c in frame.columns if c not in ("case_id", "subject", label)])
 
@@ -109,6 +110,7 @@ OP_REGISTRY = {name: getattr(mod, name) for mod in (O, A) for name in dir(mod)
 
 
 def build_op(spec: dict) -> O.Op:
+    """An op from ``{"op": ClassName, **arguments}`` (mlcore.data ops, augmentations, postprocessing)."""
     spec = dict(spec)
     name = spec.pop("op")
     if name not in OP_REGISTRY:

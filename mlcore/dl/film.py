@@ -10,6 +10,8 @@ from torch import nn
 
 
 class FiLM(nn.Module):
+    """FiLM layer: n_meta metadata values condition n_channels feature maps (see the module docstring)."""
+
     def __init__(self, n_meta: int, n_channels: int, hidden: int = 32):
         super().__init__()
         self.n_channels = n_channels

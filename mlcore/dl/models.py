@@ -33,6 +33,7 @@ class TabularMLP(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x):
+        """x: (B, F) raw features -> (B, out_features) logits."""
         return self.net((x - self.mean) / self.std)
 
 
@@ -68,6 +69,7 @@ class SmallResNet(nn.Module):
         self.head = nn.Linear(cin, out_features)
 
     def forward(self, x, meta=None):
+        """x: (B, C, *spatial); meta: (B, n_meta) when FiLM is on -> (B, out_features) logits."""
         for block, film in zip(self.blocks, self.films, strict=True):
             x = block(x)
             x = film(x, meta) if self.n_meta else x

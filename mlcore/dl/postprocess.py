@@ -53,6 +53,8 @@ def keep_largest_component(mask) -> np.ndarray:
 
 
 class Threshold(ArrayOp):
+    """Keyed `threshold`: probabilities -> uint8 mask."""
+
     def __init__(self, key_in: str, level: float = 0.5, key_out: str | None = None):
         super().__init__(key_in, key_out)
         self.level = level
@@ -62,11 +64,15 @@ class Threshold(ArrayOp):
 
 
 class FillHoles(ArrayOp):
+    """Keyed `fill_holes`."""
+
     def fn(self, array):
         return fill_holes(array)
 
 
 class RemoveSmallObjects(ArrayOp):
+    """Keyed `remove_small_objects` (min_size in voxels)."""
+
     def __init__(self, key_in: str, min_size: int = 10, key_out: str | None = None):
         super().__init__(key_in, key_out)
         self.min_size = min_size
@@ -76,6 +82,8 @@ class RemoveSmallObjects(ArrayOp):
 
 
 class KeepLargestComponent(ArrayOp):
+    """Keyed `keep_largest_component`."""
+
     def fn(self, array):
         return keep_largest_component(array)
 

@@ -30,6 +30,7 @@ from .validation import validate
 
 
 def seed_everything(seed: int) -> None:
+    """Seed Python's, numpy's global and torch's generators (the data pipeline has its own seeded generators)."""
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
