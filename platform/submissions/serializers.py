@@ -10,16 +10,17 @@ from .evaluation import per_case_scores
 from .models import RescoreJob, Submission
 
 
-def scores_visible(phase, user) -> bool:
-    if roles.is_organizer(user, phase.challenge):
+def scores_visible(phase, user, organizer: bool | None = None) -> bool:
+    if organizer if organizer is not None else roles.is_organizer(user, phase.challenge):
         return True
     if phase.leaderboard_visibility == Phase.Visibility.HIDDEN:
         return False
     return not (phase.leaderboard_visibility == Phase.Visibility.PRIVATE_UNTIL_END and not phase.has_ended())
 
 
-def per_case_visible(phase, user) -> bool:
-    return roles.is_organizer(user, phase.challenge) or (phase.publish_per_case and scores_visible(phase, user))
+def per_case_visible(phase, user, organizer: bool | None = None) -> bool:
+    organizer = roles.is_organizer(user, phase.challenge) if organizer is None else organizer
+    return organizer or (phase.publish_per_case and scores_visible(phase, user, organizer))
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -42,17 +43,24 @@ class SubmissionSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.user if request else None
 
+    def _organizer(self, sub) -> bool:
+        """Whether the reader organizes the submission's challenge (asked once per challenge per response)."""
+        cache = self.context.setdefault("_organizer_of", {})
+        if sub.phase.challenge_id not in cache:
+            cache[sub.phase.challenge_id] = roles.is_organizer(self._user(), sub.phase.challenge)
+        return cache[sub.phase.challenge_id]
+
     def get_scores(self, sub):
-        return sub.scores if scores_visible(sub.phase, self._user()) else None
+        return sub.scores if scores_visible(sub.phase, self._user(), self._organizer(sub)) else None
 
     def get_per_case(self, sub):
-        if not self.context.get("with_per_case") or not per_case_visible(sub.phase, self._user()):
+        if not self.context.get("with_per_case") or not per_case_visible(sub.phase, self._user(), self._organizer(sub)):
             return None
         return per_case_scores(sub)
 
     def to_representation(self, sub):
         data = super().to_representation(sub)
-        if roles.is_organizer(self._user(), sub.phase.challenge):
+        if self._organizer(sub):
             data.update(worker=sub.worker, heartbeat_at=sub.heartbeat_at and sub.heartbeat_at.isoformat(),
                         deadline_at=sub.deadline_at and sub.deadline_at.isoformat())
         return data

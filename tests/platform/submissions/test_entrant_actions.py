@@ -130,3 +130,13 @@ def test_the_rescore_page_starts_a_job_and_shows_its_progress(django_capture_on_
     assert "fixed the ground truth of c4" in html and "2 / 3" in html and 'value="2"' in html
     api = client.get(f"/api/rescore-jobs/{job.pk}/").json()
     assert (api["done"], api["total"], api["progress"]) == (2, 3, pytest.approx(2 / 3))
+
+
+def test_listing_submissions_does_not_query_per_row(django_assert_max_num_queries):
+    phase = PhaseFactory()
+    user = participant(phase.challenge)
+    for _ in range(25):
+        stored(phase, user)
+    client = client_for(user)
+    with django_assert_max_num_queries(12):
+        assert len(client.get(f"/api/phases/{phase.pk}/submissions/").json()) == 25
