@@ -157,3 +157,4 @@ PODIUM_SCORING_DEADLINE_S = float(os.environ.get("PODIUM_SCORING_DEADLINE_S", 36
 PODIUM_MAX_ATTEMPTS = int(os.environ.get("PODIUM_MAX_ATTEMPTS", 3))
 # An oversized submission upload is refused from its Content-Length, before its body is read.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "submissions.middleware.SubmissionUploadLimit")
+PODIUM_QUEUED_DEADLINE_S = float(os.environ.get("PODIUM_QUEUED_DEADLINE_S", 24 * 3600))

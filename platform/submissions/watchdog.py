@@ -6,7 +6,8 @@ One pass (`run_watchdog`):
 2. a running or scoring job whose worker stopped heartbeating is re-queued at once (not after the
    broker's visibility timeout) and its message sent again; after `PODIUM_MAX_ATTEMPTS` lost workers it
    is failed as the platform's failure;
-3. a queued job whose message may be lost (broker down at commit, message expired) is sent again;
+3. a queued job whose message may be lost (broker down at commit, message expired) is sent again; one
+   that no worker started within `PODIUM_QUEUED_DEADLINE_S` of its upload is failed (the platform's);
 4. re-score jobs: the same for a lost worker or a lost message.
 
 Passes are safe to run concurrently (every worker runs one; Celery beat may run another): each row is
@@ -41,12 +42,13 @@ def run_watchdog(now=None) -> dict:
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.PODIUM_HEARTBEAT_STALE_S)
     resend = now - timedelta(seconds=settings.PODIUM_QUEUED_RESEND_S)
+    waited_too_long = now - timedelta(seconds=settings.PODIUM_QUEUED_DEADLINE_S)
     acted = {"failed": [], "requeued": [], "resent": [], "rescores": []}
 
     candidates = Submission.objects.filter(
         Q(status__in=ACTIVE, deadline_at__lt=now) | Q(status__in=ACTIVE, heartbeat_at__lt=stale)
         | Q(status__in=ACTIVE, heartbeat_at__isnull=True) | Q(status=Status.QUEUED, queued_at__lt=resend)
-        | Q(status=Status.QUEUED, queued_at__isnull=True)
+        | Q(status=Status.QUEUED, queued_at__isnull=True) | Q(status=Status.QUEUED, created_at__lt=waited_too_long)
     ).values_list("pk", flat=True)
     for pk in list(candidates):
         with transaction.atomic():
@@ -72,6 +74,11 @@ def run_watchdog(now=None) -> dict:
                 sub.save()
                 transaction.on_commit(lambda sub=sub: send_job(sub), robust=True)
                 acted["requeued"].append(pk)
+            elif sub.status == Status.QUEUED and sub.created_at < waited_too_long:
+                hours = settings.PODIUM_QUEUED_DEADLINE_S / 3600
+                _fail(sub, f"no worker started this job within {hours:g} h of its upload (the {sub.kind} queue has no "
+                           "running worker); this failure is the platform's and does not count against your limits")
+                acted["failed"].append(pk)
             elif sub.status == Status.QUEUED and (sub.queued_at is None or sub.queued_at < resend):
                 sub.queued_at = now
                 sub.save(update_fields=["queued_at"])

@@ -213,3 +213,16 @@ def test_the_watchdog_resends_a_container_job_to_the_task_registered_for_its_kin
             django_capture_on_commit_callbacks(execute=True):
         assert run_watchdog()["resent"] == [sub.pk]
     assert sent == [sub.pk] and not scoring.called
+
+
+def test_a_job_no_worker_started_for_too_long_fails_as_the_platforms(settings, django_capture_on_commit_callbacks):
+    settings.PODIUM_QUEUED_DEADLINE_S = 3600
+    phase, user = PhaseFactory(), UserFactory()
+    old = stored(phase, user, status=Status.QUEUED, queued_at=timezone.now())
+    young = stored(phase, user, status=Status.QUEUED, queued_at=timezone.now())
+    Submission.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=1, seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_watchdog()["failed"] == [old.pk]
+    old.refresh_from_db(), young.refresh_from_db()
+    assert old.status == Status.FAILED and "no worker started this job within 1 h" in old.error_message
+    assert not old.counts_against_limits and young.status == Status.QUEUED
