@@ -97,6 +97,7 @@ def write_bundle(folder, cfg, model, model_args, split, data_info, data_hash, va
               else {"kind": "images", "suffixes": list(IMAGE_SUFFIXES), "channels": 1, "layout": "folder of <case_id> images"})
     metadata = {
         "format": BUNDLE_FORMAT, "name": cfg["name"], "task": task, "inputs": inputs, "prediction_format": prediction_format(task),
+        "outputs": {"predictions": prediction_format(task), "uncertainty": "optional <out>_uncertainty.csv (+ .zip of per-voxel maps)"},
         "classes": cfg["data"].get("classes", {0: "negative", 1: "positive"}), "model": cfg["model"]["name"],
         "model_args": model_args, "software": software_versions(), "data_hash": data_hash, "split": split,
         "validation": validation, "weights_sha256": _sha256(folder / "model.pt"),

@@ -50,6 +50,7 @@ def test_bundle_metadata_and_files(run):
     b = out / "bundle"
     meta = json.loads((b / "metadata.json").read_text(encoding="utf-8"))
     assert meta["task"] == "binary" and meta["prediction_format"]["columns"] == ["case_id", "score"]
+    assert meta["outputs"]["predictions"] == meta["prediction_format"]
     assert len(meta["inputs"]["columns"]) == 30 and meta["classes"] == {"0": "benign", "1": "malignant"}
     assert meta["software"]["torch"] == torch.__version__ and len(meta["data_hash"]) == 16
     assert meta["split"]["splits"]["train"] and meta["validation"]["best_epoch"] == result["best_epoch"]
