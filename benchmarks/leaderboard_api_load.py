@@ -47,6 +47,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=20)
     ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=1, help="gunicorn gthread threads per worker (1: sync workers)")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -61,7 +62,7 @@ def main():
     port = free_port()
     env = dict(os.environ, PYTHONPATH=f"{ROOT / 'platform'}:{ROOT}", PODIUM_VAR_DIR=str(var))
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "podium.wsgi", "-b", f"127.0.0.1:{port}", "-w",
-                               str(args.workers), "--log-level", "warning"], env=env, cwd=ROOT)
+                               str(args.workers), "--threads", str(args.threads), "--log-level", "warning"], env=env, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -81,7 +82,7 @@ def main():
     print(f"{'reference: static file, same server':38s} {reference['rps']:9.0f} {reference['p99_ms']:9.1f} {reference['non_2xx']:8d}")
     print(f"{'leaderboard API (from the cache)':38s} {result['rps']:9.0f} {result['p99_ms']:9.1f} {result['non_2xx']:8d}")
     print(f"ratio API / reference: {result['rps'] / reference['rps']:.2f}; {args.connections} connections, "
-          f"{args.workers} gunicorn workers, {Path(os.environ.get('DATABASE_URL', 'sqlite')).name.split(':')[0]} database; "
+          f"{args.workers} gunicorn workers x {args.threads} threads, {Path(os.environ.get('DATABASE_URL', 'sqlite')).name.split(':')[0]} database; "
           "target: >= 300 req/s and p99 < 100 ms")
 
 

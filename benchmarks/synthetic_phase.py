@@ -2,6 +2,7 @@
 (the upload path is not what these benchmarks measure)."""
 
 import io
+import uuid
 
 import numpy as np
 
@@ -17,13 +18,13 @@ def make_phase(n_cases: int, n_entries: int, resamples: int, seed: int = 7, metr
     y = (rng.random(n_cases) < 0.3).astype(int)
     case_ids = [f"case-{i:06d}" for i in range(n_cases)]
     truth = "case_id,label\n" + "".join(f"{c},{v}\n" for c, v in zip(case_ids, y, strict=True))
-    challenge = Challenge.objects.create(slug=f"bench-{rng.integers(1e9)}", title="benchmark")
+    challenge = Challenge.objects.create(slug=f"bench-{uuid.uuid4().hex[:12]}", title="benchmark")
     phase = Phase(challenge=challenge, slug="test", title="test", task_type="binary", metrics=list(metrics),
                   bootstrap_resamples=resamples, seed=seed)
     phase.ground_truth.save("truth.csv", ContentFile(truth.encode()), save=False)
     phase.save()
     Case.objects.bulk_create(Case(phase=phase, case_id=c, order=i, subset="public") for i, c in enumerate(case_ids))
-    user = get_user_model().objects.create_user(f"bench-{rng.integers(1e9)}")
+    user = get_user_model().objects.create_user(f"bench-{uuid.uuid4().hex[:12]}")
 
     def add_entry(k: int) -> Submission:
         skill = rng.uniform(0.3, 1.5)

@@ -29,3 +29,17 @@ def artifacts_dir(request, tmp_path):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_leaderboard_cache(settings):
+    """The leaderboard API's per-process cache is off in tests (its own test turns it on)."""
+    settings.PODIUM_HOT_CACHE_SECONDS = 0
+    try:
+        from leaderboard.hot_cache import clear
+    except ImportError:
+        yield
+        return
+    clear()
+    yield
+    clear()

@@ -53,3 +53,13 @@ def test_private_until_end_hides_everything_before_the_end(tmp_path, client):
     recompute(phase)
     assert client.get(f"/api/phases/{phase.pk}/leaderboard/").status_code == 403
     assert client.get(f"/challenges/{phase.challenge.slug}/test/leaderboard/").status_code == 403
+
+
+def test_a_warm_api_read_makes_no_database_query(tmp_path, client, settings, django_assert_num_queries):
+    phase, _, _, _ = scored_demo_phase(tmp_path, metrics=("auc",))
+    recompute(phase)
+    settings.PODIUM_HOT_CACHE_SECONDS = 60
+    first = client.get(f"/api/phases/{phase.pk}/leaderboard/").json()
+    with django_assert_num_queries(0):
+        again = client.get(f"/api/phases/{phase.pk}/leaderboard/").json()
+    assert again == first and len(first["rows"]) == 4
