@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -63,3 +64,19 @@ def test_a_warm_api_read_makes_no_database_query(tmp_path, client, settings, dja
     with django_assert_num_queries(0):
         again = client.get(f"/api/phases/{phase.pk}/leaderboard/").json()
     assert again == first and len(first["rows"]) == 4
+
+
+def test_organizers_download_a_self_contained_report(tmp_path, client, django_user_model):
+    phase, _, _, subs = scored_demo_phase(tmp_path, metrics=("auc",))
+    organizer = django_user_model.objects.create_user("org")
+    phase.challenge.organizers.add(organizer)
+    url = f"/api/phases/{phase.pk}/leaderboard/report/?subset=public"
+    client.force_login(subs["alice"].creator)
+    assert client.get(url).status_code == 403
+    client.force_login(organizer)
+    resp = client.get(url)
+    html = resp.content.decode()
+    assert resp.status_code == 200 and resp["Content-Disposition"].endswith('-public-report.html"')
+    assert not re.search(r"<script[^>]+src=[\"']?https?://", html)  # nothing loaded from elsewhere
+    assert "Plotly.newPlot" in html and len(html) > 1_000_000  # plotly.js is inside the file
+    assert all(name in html for name in ("alice", "bob", "carol", "dave"))
