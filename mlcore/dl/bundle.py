@@ -156,13 +156,18 @@ def _write_predictions_and_samples(bundle: Bundle, samples, split) -> None:
         for s in few:
             array, meta = read_image(s["data"]["input"]["image"])
             write_nifti(sdir / "inputs" / f"{s['case_id']}.nii.gz", array, meta["affine"])
-            rows.append(f"{s['case_id']},{s['case_id']}.nii.gz" + "".join(f",{s['meta'][c]!r}" for c in meta_cols))
+            rows.append(f"{s['case_id']},{s['case_id']}.nii.gz" + "".join(f",{_cell(s['meta'][c])}" for c in meta_cols))
         (sdir / "inputs" / "cases.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
         # A folder of images is enough unless the model reads metadata (FiLM): then the case table.
         inputs = sdir / "inputs" / "cases.csv" if meta_cols else sdir / "inputs"
     predict_bundle(bundle, inputs, expected)
     bundle.metadata["samples"] = {"inputs": str(inputs.relative_to(bundle.folder)), "expected": str(expected.relative_to(bundle.folder))}
     (bundle.folder / "metadata.json").write_text(json.dumps(bundle.metadata, indent=1, default=str), encoding="utf-8")
+
+
+def _cell(value) -> str:
+    """A CSV cell: floats as repr (exact round trip), None as empty, anything else as text."""
+    return "" if value is None else repr(value) if isinstance(value, float) else str(value)
 
 
 def load_bundle(path) -> Bundle:
