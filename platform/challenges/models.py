@@ -97,9 +97,10 @@ class Phase(models.Model):
 
     @property
     def task(self):
-        from mlcore.eval import get_task
+        """The mlcore.eval Task configured with this phase's task_options (classes, labels, spacing)."""
+        from submissions.evaluation import task_for
 
-        return get_task(self.task_type)
+        return task_for(self)
 
     @cached_property
     def case_ids(self) -> tuple[str, ...]:
@@ -114,9 +115,9 @@ class Phase(models.Model):
 
     def read_truth(self):
         """The hidden ground truth, aligned to this phase's case order (organizers and workers only)."""
-        with self.ground_truth.open("rb") as fh:
-            truth = self.task.read_truth(fh)
-        return truth.subset(self.case_ids)
+        from submissions.evaluation import read_truth
+
+        return read_truth(self)[1]
 
 
 class Case(models.Model):

@@ -10,7 +10,7 @@ import numpy as np
 from django.utils import timezone
 
 from mlcore import __version__ as mlcore_version
-from mlcore.eval import evaluate
+from mlcore.eval import GroundTruth, evaluate
 from mlcore.eval.evaluation import _clean as json_ready  # NaN -> null, numpy -> Python, as in Evaluation JSON
 
 from .entries import entry_names, select_entries
@@ -26,6 +26,16 @@ def _predictions(sub, rows: np.ndarray) -> np.ndarray:
         return np.load(fh)[rows]
 
 
+def _segmentation_scores(sub, rows: np.ndarray):
+    """The entry's stored per-case values and counts (never the uploaded label maps), for `rows`."""
+    from mlcore.eval.segmentation.results import SegmentationScores
+
+    with sub.per_case.open("rb") as fh, np.load(fh, allow_pickle=False) as arrays:
+        s = SegmentationScores.from_arrays(arrays)
+    return SegmentationScores(tuple(np.asarray(s.case_ids)[rows]), s.labels, {m: v[rows] for m, v in s.values.items()},
+                              {m: c[rows] for m, c in s.counts.items()}, s.state[rows])
+
+
 def settings_of(phase) -> dict:
     classification = phase.task_type in ("binary", "multiclass")
     return {
@@ -37,15 +47,25 @@ def settings_of(phase) -> dict:
 
 def evaluate_subset(phase, subset: str, entries: dict, cache: bool = True):
     """Evaluation of `entries` ({name: Submission}) on the phase's `subset` cases (None without cases)."""
+    from submissions.evaluation import read_truth, task_for
+
     case_ids = subset_case_ids(phase, subset)
-    entries = {name: sub for name, sub in entries.items() if sub.predictions}
+    segmentation = phase.task_type == "segmentation"
+    stored = "per_case" if segmentation else "predictions"
+    entries = {name: sub for name, sub in entries.items() if getattr(sub, stored)}
     if not case_ids or not entries:
         return None
     order = {c: i for i, c in enumerate(phase.case_ids)}
     rows = np.array([order[c] for c in case_ids])
-    truth = phase.read_truth().subset(case_ids)
-    preds = {name: _predictions(sub, rows) for name, sub in entries.items()}
-    return evaluate(phase.task, truth, preds, **settings_of(phase),
+    if segmentation:
+        task = task_for(phase)
+        truth = GroundTruth(tuple(case_ids), np.full(len(case_ids), np.nan))  # scores already hold the comparison
+        preds = {name: _segmentation_scores(sub, rows) for name, sub in entries.items()}
+    else:
+        task, full_truth = read_truth(phase)
+        truth = full_truth.subset(case_ids)
+        preds = {name: _predictions(sub, rows) for name, sub in entries.items()}
+    return evaluate(task, truth, preds, **settings_of(phase),
                     replicate_cache=ReplicateCache(entries) if cache else None)
 
 

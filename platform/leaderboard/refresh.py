@@ -1,8 +1,9 @@
 """Coalesced, incremental recomputation of leaderboards.
 
 A new result marks the phase's leaderboard pending (one UPDATE) and, if it was not pending already,
-queues one `refresh_leaderboard` task once the transaction commits: a burst of results triggers one
-recomputation (or two, when results arrive while one runs). The computation runs outside any
+queues one `refresh_leaderboard` task once the transaction commits; the task clears the mark when it
+starts. A burst of results thus triggers one recomputation, or two when results arrive while one runs.
+(No countdown: ETA messages sit unexecuted in a late-acking solo worker.) The computation runs outside any
 transaction and never locks submissions; it ends with one upsert of each snapshot, so pages keep
 answering from the previous snapshot meanwhile.
 """
@@ -25,7 +26,6 @@ from .compute import build
 from .models import LeaderboardState, Snapshot, Subset
 
 log = logging.getLogger(__name__)
-COALESCE_SECONDS = 1.0
 
 
 def request_refresh(phase_id: int) -> bool:
@@ -34,7 +34,7 @@ def request_refresh(phase_id: int) -> bool:
     marked = LeaderboardState.objects.filter(phase_id=phase_id, pending=False).update(pending=True, requested_at=timezone.now())
     if marked:
         transaction.on_commit(
-            lambda: refresh_leaderboard.apply_async((phase_id,), queue="scoring", countdown=COALESCE_SECONDS),
+            lambda: refresh_leaderboard.apply_async((phase_id,), queue="scoring"),
             robust=True)
     return bool(marked)
 

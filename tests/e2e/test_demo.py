@@ -1,6 +1,7 @@
 """The README's demo command on this checkout: SQLite, a SQLite-backed broker, a real worker process;
 its home page and leaderboard answer over HTTP with the four demo entries scored."""
 
+import json
 import os
 import signal
 import subprocess
@@ -33,18 +34,37 @@ def demo(tmp_path, artifacts_dir):
     proc.wait(timeout=30)
 
 
+def organizer_token(site) -> str:
+    return json.loads((site / "demo" / "entries.json").read_text())["organizer_token"]
+
+
+def wait_for_leaderboard(base, timeout=120):
+    deadline = time.monotonic() + timeout
+    while True:
+        board = requests.get(base + "/api/phases/1/leaderboard/", timeout=10).json()
+        if board.get("status") != "pending" and len(board["rows"]) == 4:
+            return board
+        assert time.monotonic() < deadline, f"leaderboard not ready: {board}"
+        time.sleep(1)
+
+
 def test_demo_serves_home_and_scored_leaderboard(demo):
     base = f"http://127.0.0.1:{PORT}"
     home = requests.get(base + "/", timeout=10)
     assert home.status_code == 200 and "Breast cancer diagnosis" in home.text
     page = requests.get(base + "/challenges/breast-cancer/test/leaderboard/", timeout=10)
     assert page.status_code == 200 and "random forest" in page.text
-    board = requests.get(base + "/api/phases/1/leaderboard/", timeout=10).json()
+    subs = requests.get(base + "/api/phases/1/submissions/?all=1", timeout=10,
+                        headers={"Authorization": f"Token {organizer_token(demo)}"}).json()
     truth = pd.read_csv(demo / "demo" / "bundle" / "hidden" / "truth.csv")
-    got = {e["participant"]: e["scores"]["auc"] for e in board["entries"]}
+    got = {s["creator"]: s["scores"]["auc"] for s in subs if s["status"] == "succeeded"}
     expected = {}
     for name in ("alice", "bob", "carol", "dave"):
         merged = truth.merge(pd.read_csv(demo / "demo" / "entries" / f"{name}.csv"), on="case_id")
         expected[name] = roc_auc_score(merged["label"], merged["score"])
     assert got == pytest.approx(expected, abs=1e-12)
+    board = wait_for_leaderboard(base)
+    assert {r["participant"] for r in board["rows"]} == set(expected) and board["n_cases"] == 100
+    assert all(r["metrics"]["auc"]["ci_low"] <= r["metrics"]["auc"]["estimate"] <= r["metrics"]["auc"]["ci_high"]
+               for r in board["rows"])
     assert requests.get(base + "/healthz", timeout=10).json()["broker"]["transport"] == "sqla"

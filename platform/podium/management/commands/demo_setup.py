@@ -40,6 +40,7 @@ class Command(BaseCommand):
             Registration.objects.get_or_create(challenge=challenge, user=user, defaults={
                 "status": Registration.Status.APPROVED, "accepted_terms_at": timezone.now()})
             users[name] = {"token": Token.objects.get_or_create(user=user)[0].key, "file": str(files[name]), "method": method}
-        manifest = {"phase": phase.pk, "challenge": challenge.slug, "phase_slug": phase.slug, "participants": users}
+        manifest = {"phase": phase.pk, "challenge": challenge.slug, "phase_slug": phase.slug, "participants": users,
+                    "organizer_token": Token.objects.get_or_create(user=organizer)[0].key}
         (out / "entries.json").write_text(json.dumps(manifest, indent=2))
         self.stdout.write(json.dumps(manifest))
