@@ -1,5 +1,6 @@
-"""`podium submit`: upload a predictions file to a phase over the API (with a progress bar), optionally
-waiting for its score with live status.
+"""`podium submit`: upload a predictions file, or an algorithm image archive (`--image`, a `docker save`
+tar or tar.gz; `--trial` for a trial run on the phase's public sample cases), to a phase over the API
+(with a progress bar), optionally waiting for its score with live status (and a trial run's log).
 
 The file is streamed as a multipart body of known length (never read into memory at once); tqdm shows
 the bytes sent. Exit status: 0 accepted (and, with --wait, succeeded); 1 refused, failed or cancelled;
@@ -18,7 +19,7 @@ CHUNK = 1 << 16
 
 
 def register(sub) -> None:
-    p = sub.add_parser("submit", help="upload predictions to a challenge phase")
+    p = sub.add_parser("submit", help="upload predictions or an algorithm image to a challenge phase")
     p.add_argument("--phase", required=True, type=int, help="phase id")
     p.add_argument("--url", default=os.environ.get("PODIUM_URL", "http://127.0.0.1:8000"), help="server URL (env PODIUM_URL)")
     p.add_argument("--token", default=os.environ.get("PODIUM_TOKEN"), help="API token (env PODIUM_TOKEN)")
@@ -29,7 +30,10 @@ def register(sub) -> None:
     p.add_argument("--wait", action="store_true", help="show live status until the submission is scored")
     p.add_argument("--timeout", type=float, default=600, help="seconds to wait with --wait (default 600)")
     p.add_argument("--no-progress", action="store_true", help="no upload progress bar")
-    p.add_argument("file", help="predictions file: CSV, or a zip of label maps for segmentation")
+    p.add_argument("--image", metavar="ARCHIVE", help="an algorithm image: `docker save` tar or tar.gz (container phases)")
+    p.add_argument("--trial", action="store_true", help="with --image: a trial run on the public sample cases "
+                   "(not scored; its log is shown)")
+    p.add_argument("file", nargs="?", help="predictions file: CSV, or a zip of label maps for segmentation")
     p.set_defaults(func=run)
 
 
@@ -40,13 +44,13 @@ class MultipartBody:
     `progress` (a tqdm bar, or None) is advanced by the file bytes sent.
     """
 
-    def __init__(self, fields: dict, path: str, progress=None):
+    def __init__(self, fields: dict, path: str, progress=None, field: str = "file"):
         self.boundary = uuid.uuid4().hex
         self.path, self.progress = path, progress
         self.size = os.path.getsize(path)
         parts = [f'--{self.boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items()]
         name = os.path.basename(path).replace('"', "")
-        parts.append(f'--{self.boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        parts.append(f'--{self.boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\n'
                      "Content-Type: application/octet-stream\r\n\r\n")
         self.head = "".join(parts).encode()
         self.tail = f"\r\n--{self.boundary}--\r\n".encode()
@@ -93,15 +97,24 @@ def run(args) -> int:
     fields = {"method_description": args.method, "code_url": args.code_url, "paper_url": args.paper_url}
     if args.baseline:
         fields["is_baseline"] = "true"
+    if bool(args.image) == bool(args.file):
+        print("give either a predictions file or --image ARCHIVE", file=sys.stderr)
+        return 1
+    if args.trial and not args.image:
+        print("--trial needs --image ARCHIVE", file=sys.stderr)
+        return 1
+    if args.trial:
+        fields["trial"] = "true"
+    path, field = (args.image, "image") if args.image else (args.file, "file")
     try:
-        size = os.path.getsize(args.file)
-        with tqdm(total=size, unit="B", unit_scale=True, unit_divisor=1024, desc=f"uploading {os.path.basename(args.file)}",
+        size = os.path.getsize(path)
+        with tqdm(total=size, unit="B", unit_scale=True, unit_divisor=1024, desc=f"uploading {os.path.basename(path)}",
                   disable=args.no_progress, file=sys.stderr) as bar:
-            body = MultipartBody(fields, args.file, bar)
+            body = MultipartBody(fields, path, bar, field)
             resp = session.post(f"{base}/api/phases/{args.phase}/submissions/", data=body,
                                 headers={"Content-Type": body.content_type}, timeout=600)
     except (OSError, requests.RequestException) as exc:
-        print(f"cannot upload {args.file}: {exc}", file=sys.stderr)
+        print(f"cannot upload {path}: {exc}", file=sys.stderr)
         return 1
     answer = _json(resp)
     if resp.status_code >= 400:
@@ -129,6 +142,11 @@ def _wait(session, url: str, status: str, timeout: float) -> int:
             status = body["status"]
             extra = f" (attempt {body['attempts']})" if status == "running" and body.get("attempts", 1) > 1 else ""
             print(f"  {time.monotonic() - start:6.1f} s  {status}{extra}", flush=True)
+    if body.get("run_log"):
+        print("  log tail of the run:\n" + "\n".join(f"    | {line}" for line in body["run_log"].splitlines()[-40:]))
+    if status == "succeeded" and body.get("is_trial"):
+        print("  trial run completed: its outputs passed the phase's format checks (trial runs are not scored)")
+        return 0
     if status == "succeeded":
         scores = body.get("scores")
         if scores is None:

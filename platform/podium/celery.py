@@ -41,8 +41,15 @@ def _beat_schedule() -> dict:
 
     interval = settings.PODIUM_WATCHDOG_INTERVAL_S
     # A watchdog message older than one interval is useless: the next one is already on its way.
-    return {"submissions-watchdog": {"task": "submissions.tasks.watchdog", "schedule": interval,
-                                     "options": {"expires": interval}}}
+    schedule = {"submissions-watchdog": {"task": "submissions.tasks.watchdog", "schedule": interval,
+                                         "options": {"expires": interval}}}
+    # Each container worker node: remove containers past their deadline, prune unused cached images.
+    # (Workers consuming a container queue also do this in a thread; passes are safe to overlap.)
+    every = settings.PODIUM_CONTAINER_MAINTENANCE_S
+    for queue in ("containers-cpu", "containers-gpu"):
+        schedule[f"container-maintenance-{queue}"] = {"task": "submissions.tasks.container_maintenance", "schedule": every,
+                                                      "options": {"queue": queue, "expires": every}}
+    return schedule
 
 
 @app.on_after_configure.connect

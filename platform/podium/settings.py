@@ -158,3 +158,13 @@ PODIUM_MAX_ATTEMPTS = int(os.environ.get("PODIUM_MAX_ATTEMPTS", 3))
 # An oversized submission upload is refused from its Content-Length, before its body is read.
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "submissions.middleware.SubmissionUploadLimit")
 PODIUM_QUEUED_DEADLINE_S = float(os.environ.get("PODIUM_QUEUED_DEADLINE_S", 24 * 3600))
+
+# Container submissions (submissions/container_runs.py, container_tasks.py): the largest image archive
+# (a phase may set a lower one), the log tail a team sees of its trial run, the time a job may take
+# beyond the phase's time limit (loading the image, scoring), and image-cache pruning on each worker.
+PODIUM_MAX_IMAGE_BYTES = int(os.environ.get("PODIUM_MAX_IMAGE_BYTES", 10 * 1024**3))
+PODIUM_TRIAL_LOG_BYTES = int(os.environ.get("PODIUM_TRIAL_LOG_BYTES", 16 * 1024))
+PODIUM_CONTAINER_SLACK_S = float(os.environ.get("PODIUM_CONTAINER_SLACK_S", 600))
+PODIUM_CONTAINER_MAINTENANCE_S = float(os.environ.get("PODIUM_CONTAINER_MAINTENANCE_S", 600))
+PODIUM_IMAGE_MAX_AGE_S = float(os.environ.get("PODIUM_IMAGE_MAX_AGE_S", 7 * 24 * 3600))
+PODIUM_IMAGE_CACHE_BYTES = int(os.environ.get("PODIUM_IMAGE_CACHE_BYTES", 100 * 1024**3))

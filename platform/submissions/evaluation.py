@@ -111,6 +111,11 @@ def validate_predictions(phase, path: str, task_and_truth=None):
         return task.validate_predictions(fh, phase.case_ids, tuple(phase.metrics))
 
 
+def predictions_file(submission):
+    """The stored file that holds a submission's predictions: the upload, or a container run's outputs."""
+    return submission.output_file if submission.kind == "container" else submission.file
+
+
 def score_submission_file(submission) -> dict:
     """Score a stored submission: {metric: value}. Stores aligned predictions (tabular, .npy) or
     per-case values and counts (segmentation, .npz) on the submission (not saved).
@@ -120,7 +125,7 @@ def score_submission_file(submission) -> dict:
 
     phase = submission.phase
     task, truth = read_truth(phase)
-    with local_path(submission.file) as path:
+    with local_path(predictions_file(submission)) as path:
         if phase.task_type == SEGMENTATION:
             predictions = task.read_predictions(path, phase.case_ids, truth)
             per_case_metrics = [m for m in phase.metrics if m in _segmentation_case_metrics()]

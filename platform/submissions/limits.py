@@ -46,13 +46,17 @@ def next_utc_midnight(now: datetime) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def check_permission(user, phase: Phase, now=None, baseline: bool = False) -> Refusal | None:
-    """Role and dates: approved participants while the phase is open; organizers at any time."""
+def check_permission(user, phase: Phase, now=None, baseline: bool = False, kind: str = "predictions") -> Refusal | None:
+    """Role, kind and dates: approved participants while the phase is open; organizers at any time.
+
+    kind: "predictions" or "container"; a phase takes the kinds its `submission_kinds` names."""
     now = now or timezone.now()
     challenge = phase.challenge
     organizer = roles.is_organizer(user, challenge)
     if baseline and not organizer:
         return Refusal(403, "baseline_not_allowed", "only organizers of this challenge may submit baselines")
+    if kind == "container" and phase.submission_kinds not in (Phase.SubmissionKinds.CONTAINER, Phase.SubmissionKinds.BOTH):
+        return Refusal(400, "kind_not_accepted", f"phase {phase.title} accepts prediction files only, not container images")
     if organizer:
         return None
     if not roles.is_participant(user, challenge):
@@ -60,7 +64,7 @@ def check_permission(user, phase: Phase, now=None, baseline: bool = False) -> Re
         why = "your registration awaits the organizers' approval" if reg and reg.status == reg.Status.PENDING else \
             "your registration was not approved" if reg else "register for the challenge and accept its terms first"
         return Refusal(403, "not_participant", f"only approved participants of {challenge.title} may submit: {why}")
-    if phase.submission_kinds == Phase.SubmissionKinds.CONTAINER:
+    if kind != "container" and phase.submission_kinds == Phase.SubmissionKinds.CONTAINER:
         return Refusal(400, "kind_not_accepted", f"phase {phase.title} accepts container images only, not prediction files")
     if phase.opens_at and now < phase.opens_at:
         return Refusal(403, "phase_not_open", f"phase {phase.title} opens at {phase.opens_at.isoformat()}",
@@ -75,7 +79,7 @@ def check_limits(phase: Phase, team, user, now=None) -> Refusal | None:
     """The entrant's limits for `phase` (0 means no limit). Call under the entrant's lock (`lock_entrant`)."""
     now = now or timezone.now()
     who = f"team {team.name}" if team else "you"
-    mine = Submission.objects.filter(phase=phase, is_baseline=False).of_entrant(team, user)
+    mine = Submission.objects.filter(phase=phase, is_baseline=False, is_trial=False).of_entrant(team, user)
     if phase.limit_concurrent:
         running = list(mine.unfinished().values_list("pk", flat=True))
         if len(running) >= phase.limit_concurrent:
@@ -95,6 +99,30 @@ def check_limits(phase: Phase, team, user, now=None) -> Refusal | None:
             return Refusal(429, "daily_limit", f"{who} made {today} submission(s) today (UTC), the daily limit of this phase; "
                            f"submit again from {midnight.isoformat()}", retry_at=midnight, now=now,
                            extra={"limit": phase.limit_per_day, "used": today})
+    return None
+
+
+def check_trial_limits(phase: Phase, team, user, now=None) -> Refusal | None:
+    """Trial runs have their own small limits, apart from the phase's: one unfinished at a time and
+    `task_options.container.trial_runs_per_day` (default 3) per UTC day; platform failures never count."""
+    from .container_runs import options, trial_case_ids
+
+    now = now or timezone.now()
+    who = f"team {team.name}" if team else "you"
+    if not trial_case_ids(phase):
+        return Refusal(400, "no_trial_cases", f"phase {phase.title} has no public sample cases for trial runs")
+    trials = Submission.objects.filter(phase=phase, is_trial=True).of_entrant(team, user)
+    running = list(trials.unfinished().values_list("pk", flat=True))
+    if running:
+        return Refusal(429, "concurrent_limit", f"{who} already {'has' if team else 'have'} an unfinished trial run "
+                       f"(id {running[0]}); start another when it has finished", extra={"limit": 1, "unfinished": running})
+    per_day = int(options(phase).get("trial_runs_per_day", 3))
+    midnight = next_utc_midnight(now)
+    today = trials.counting().filter(created_at__gte=midnight - timedelta(days=1), created_at__lt=midnight).count()
+    if per_day and today >= per_day:
+        return Refusal(429, "daily_limit", f"{who} made {today} trial run(s) today (UTC), the daily limit for trial runs "
+                       f"of this phase; start another from {midnight.isoformat()}", retry_at=midnight, now=now,
+                       extra={"limit": per_day, "used": today})
     return None
 
 

@@ -10,7 +10,7 @@ import re
 from django.conf import settings
 from django.http import JsonResponse
 
-SUBMISSION_UPLOADS = re.compile(r"^/(api/phases/\d+/submissions/|challenges/[-\w]+/[-\w]+/submit/)$")
+SUBMISSION_UPLOADS = re.compile(r"^/(api/phases/(?P<pk>\d+)/submissions/|challenges/(?P<slug>[-\w]+)/(?P<phase>[-\w]+)/submit/)$")
 #: Room for the multipart framing and the text fields around the file.
 FORM_OVERHEAD = 256 * 1024
 
@@ -20,14 +20,26 @@ class SubmissionUploadLimit:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "POST" and SUBMISSION_UPLOADS.match(request.path_info):
+        match = SUBMISSION_UPLOADS.match(request.path_info) if request.method == "POST" else None
+        if match:
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            limit = settings.PODIUM_MAX_UPLOAD_BYTES
+            limit, what = settings.PODIUM_MAX_UPLOAD_BYTES, "a predictions file"
+            if length > limit + FORM_OVERHEAD and _accepts_containers(match):
+                limit, what = max(limit, settings.PODIUM_MAX_IMAGE_BYTES), "an image archive"
             if length > limit + FORM_OVERHEAD:
-                message = f"the upload is {length:,} bytes; the limit for a predictions file is {limit:,} bytes"
+                message = f"the upload is {length:,} bytes; the limit for {what} is {limit:,} bytes"
                 return JsonResponse({"detail": message, "code": "file_too_large",
                                      "problems": [{"code": "file_too_large", "message": message, "case_ids": []}]}, status=413)
         return self.get_response(request)
+
+
+def _accepts_containers(match) -> bool:
+    """Whether the upload's phase takes image archives (their limit is PODIUM_MAX_IMAGE_BYTES)."""
+    from challenges.models import Phase
+
+    phases = Phase.objects.filter(pk=match["pk"]) if match["pk"] else \
+        Phase.objects.filter(challenge__slug=match["slug"], slug=match["phase"])
+    return phases.filter(submission_kinds__in=("container", "both")).exists()

@@ -74,6 +74,8 @@ class Submission(models.Model):
     code_url = models.URLField(blank=True)
     paper_url = models.URLField(blank=True)
     is_baseline = models.BooleanField(default=False)
+    is_trial = models.BooleanField(default=False, help_text="a container's trial run on the phase's public sample cases: "
+                                   "not scored, never on the leaderboard; the team sees its log")
     is_final = models.BooleanField(default=False, help_text="the team's chosen entry for the leaderboard")
     hidden_reason = models.TextField(blank=True, help_text="set by organizers: hidden from the leaderboard")
     disqualified_reason = models.TextField(blank=True, help_text="set by organizers: disqualified")
@@ -86,6 +88,11 @@ class Submission(models.Model):
     # Predictions aligned to the phase's case order (float64 .npy), written by the scoring task.
     predictions = models.FileField(storage=private_storage, upload_to="predictions/", blank=True)
     scores = models.JSONField(default=dict, blank=True)
+    # Container runs: the algorithm's outputs (predictions.csv, or a zip of label maps), scored like an
+    # upload; and the tail of its log (hidden cases: organizers only; trial runs: the team too).
+    output_file = models.FileField(storage=private_storage, upload_to="container-outputs/", blank=True)
+    run_log = models.TextField(blank=True, help_text="log tail of the container run")
+    run_reason = models.CharField(max_length=32, blank=True, help_text="why the container run ended (executors.Reason)")
     scores_updated_at = models.DateTimeField(null=True, blank=True, help_text="when the scores were last computed")
     worker = models.CharField(max_length=200, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -23,6 +23,13 @@ def per_case_visible(phase, user, organizer: bool | None = None) -> bool:
     return organizer or (phase.publish_per_case and scores_visible(phase, user, organizer))
 
 
+def run_log_visible(sub, user, organizer: bool | None = None) -> bool:
+    """A container run's log tail: organizers always; the team only for a trial run on public sample
+    cases (a run on hidden cases could print hidden inputs)."""
+    organizer = roles.is_organizer(user, sub.phase.challenge) if organizer is None else organizer
+    return organizer or sub.is_trial
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     phase = serializers.PrimaryKeyRelatedField(read_only=True)
     creator = serializers.StringRelatedField()
@@ -35,7 +42,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         model = Submission
         fields = ["id", "phase", "creator", "team", "kind", "status", "error_message", "failure_cause",
                   "counts_against_limits", "scores", "per_case", "method_description", "code_url", "paper_url",
-                  "is_baseline", "is_final", "hidden_reason", "disqualified_reason", "attempts",
+                  "is_baseline", "is_trial", "run_reason", "is_final", "hidden_reason", "disqualified_reason", "attempts",
                   "created_at", "queued_at", "started_at", "finished_at"]
         read_only_fields = fields
 
@@ -60,6 +67,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, sub):
         data = super().to_representation(sub)
+        if sub.kind == Submission.Kind.CONTAINER:
+            data["run_log"] = sub.run_log if run_log_visible(sub, self._user(), self._organizer(sub)) else None
         if self._organizer(sub):
             data.update(worker=sub.worker, heartbeat_at=sub.heartbeat_at and sub.heartbeat_at.isoformat(),
                         deadline_at=sub.deadline_at and sub.deadline_at.isoformat())

@@ -288,3 +288,6 @@ def _start_watchdog_in_worker(sender=None, **kwargs):
 @worker_shutdown.connect
 def _stop_watchdog(sender=None, **kwargs):
     _watchdog_stop.set()
+
+
+from . import container_tasks  # noqa: E402,F401  (registers the container job's sender and tasks)

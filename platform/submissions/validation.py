@@ -50,3 +50,18 @@ def validate_upload(phase, upload) -> list[Problem]:
         _, problems = evaluation.validate_predictions(phase, path)
     upload.seek(0)
     return problems
+
+
+def validate_image_upload(phase, upload) -> list[Problem]:
+    """Every problem of an uploaded image archive (`docker save` tar or tar.gz) found in the request:
+    size, manifest and configuration (VOLUMEs, no ENTRYPOINT/CMD, ...). Large tar.gz archives are
+    inspected fully by the worker (`container_runs.check_image_upload`)."""
+    from .container_runs import check_image_upload
+
+    if upload is None:
+        return [Problem("no_file", "no image archive was uploaded: send it as the multipart field 'image' "
+                        "(or 'file' with kind=container)")]
+    with upload_on_disk(upload) as path:
+        problems = check_image_upload(phase, upload, path)
+    upload.seek(0)
+    return problems

@@ -20,6 +20,7 @@ from .serializers import (
     RescoreJobSerializer,
     SubmissionSerializer,
     per_case_visible,
+    run_log_visible,
     scores_visible,
 )
 from .services import create_submission
@@ -43,10 +44,19 @@ def visible_submission(user, pk) -> Submission:
     raise Http404
 
 
+def submitted_upload(files, data):
+    """(upload, kind) of a submission request: an image archive in the field `image` (or in `file` with
+    `kind=container`) is a container submission; a `file` otherwise is a predictions file."""
+    if files.get("image") is not None or str(data.get("kind", "")).lower() == Submission.Kind.CONTAINER:
+        return files.get("image") or files.get("file"), Submission.Kind.CONTAINER
+    return files.get("file"), Submission.Kind.PREDICTIONS
+
+
 class PhaseSubmissions(APIView):
-    """POST a predictions file (multipart `file`, optional `method_description`, `code_url`, `paper_url`,
-    `is_baseline` for organizers); GET my (my team's) submissions, or with `?all=1` every submission
-    of the phase (organizers)."""
+    """POST a predictions file (multipart `file`) or an image archive (`image`, a `docker save` tar or
+    tar.gz; or `file` with `kind=container`; `trial=true` for a trial run on the public sample cases),
+    optional `method_description`, `code_url`, `paper_url`, `is_baseline` for organizers; GET my (my
+    team's) submissions, or with `?all=1` every submission of the phase (organizers)."""
 
     permission_classes = [permissions.IsAuthenticated]
 
@@ -62,7 +72,8 @@ class PhaseSubmissions(APIView):
 
     def post(self, request, phase_id):
         phase = get_object_or_404(Phase.objects.select_related("challenge"), pk=phase_id)
-        outcome = create_submission(request.user, phase, request.FILES.get("file"), request.data)
+        upload, kind = submitted_upload(request.FILES, request.data)
+        outcome = create_submission(request.user, phase, upload, request.data, kind=kind)
         if outcome.submission is None:
             resp = Response(outcome.body, status=outcome.status)
             if "retry_after_s" in outcome.body:
@@ -91,6 +102,8 @@ class SubmissionFinal(APIView):
         if not own:
             return Response({"detail": "only the submission's team (or its author, without a team) chooses its final submission"}, status=403)
         final = str(request.data.get("is_final", "true")).lower() in ("1", "true", "yes", "on")
+        if final and sub.is_trial:
+            return Response({"detail": "a trial run is never ranked and cannot be final", "code": "trial_run"}, status=400)
         if final and sub.status != Status.SUCCEEDED:
             return Response({"detail": f"only a scored submission can be final; this one is {sub.status}", "code": "not_scored"}, status=400)
         with transaction.atomic():
@@ -112,6 +125,8 @@ class SubmissionModeration(APIView):
             return Response({"detail": "only organizers hide or disqualify submissions"}, status=403)
         form = ModerationSerializer(data=request.data)
         form.is_valid(raise_exception=True)
+        if sub.is_trial and form.validated_data.get("hidden_reason", "x").strip() == "":
+            return Response({"detail": "a trial run stays hidden from the leaderboard", "code": "trial_run"}, status=400)
         for field, value in form.validated_data.items():
             setattr(sub, field, value.strip())
         sub.save(update_fields=list(form.validated_data))
@@ -188,17 +203,21 @@ def submit_page(request, slug, phase_slug):
     if request.method == "POST":
         if not user.is_authenticated:
             return HttpResponseForbidden("sign in to submit")
-        outcome = create_submission(user, phase, request.FILES.get("file"), request.POST)
+        upload, kind = submitted_upload(request.FILES, request.POST)
+        outcome = create_submission(user, phase, upload, request.POST, kind=kind)
         if outcome.submission is not None:
             return redirect(request.path + f"?submitted={outcome.submission.pk}")
         context["result"] = outcome.body
         context["result_status"] = outcome.status
     if user.is_authenticated:
-        context["refusal"] = check_permission(user, phase)
+        only_containers = phase.submission_kinds == Phase.SubmissionKinds.CONTAINER
+        context["refusal"] = check_permission(user, phase, kind="container" if only_containers else "predictions")
         if context["refusal"] is None and not roles.is_organizer(user, phase.challenge):
             context["limit"] = check_limits(phase, roles.team_of(user, phase.challenge), user)
         context["organizer"] = roles.is_organizer(user, phase.challenge)
         context["team"] = roles.team_of(user, phase.challenge)
+    context["accepts_containers"] = phase.submission_kinds in (Phase.SubmissionKinds.CONTAINER, Phase.SubmissionKinds.BOTH)
+    context["accepts_predictions"] = phase.submission_kinds != Phase.SubmissionKinds.CONTAINER
     return render(request, "submissions/submit.html", context, status=context.get("result_status", 200))
 
 
@@ -216,7 +235,8 @@ def submission_page(request, pk):
     return render(request, "submissions/detail.html", {
         "sub": sub, "phase": phase, "scores": sub.scores if scores_visible(phase, request.user) else None,
         "per_case": table, "per_case_visible": per_case_visible(phase, request.user),
-        "organizer": roles.is_organizer(request.user, phase.challenge)})
+        "organizer": roles.is_organizer(request.user, phase.challenge),
+        "run_log": sub.run_log if run_log_visible(sub, request.user) else None})
 
 
 def rescore_page(request, slug, phase_slug):

@@ -1,0 +1,182 @@
+"""Container submissions end to end: image archives uploaded over HTTP (`podium submit --image` against a
+live server), a real Celery worker on `containers-cpu` running them in the Docker sandbox, scores from
+the same Task and metric code as an uploaded file.
+
+The example binary classifier scores 40 breast-cancer cases: its AUC must equal scikit-learn's on the
+predictions the fixed model gives (computed here by hand). Hostile images each end failed with their
+reason; the worker survives them all and a later good run succeeds. A trial run shows the team its log;
+a run on hidden cases shows its log to the organizers only.
+
+Images come from containers/build.py (cached by recipe hash); their `docker save` archives are cached
+by image id in <tmp>/podium-test-archives, so a second run of this module saves nothing again.
+"""
+
+import math
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.files.base import ContentFile
+from rest_framework.authtoken.models import Token
+from sklearn.datasets import load_breast_cancer
+from sklearn.metrics import roc_auc_score
+
+from challenges.models import Case, DataFile, Phase
+from submissions.executors.docker_executor import LABEL_WORKER
+from submissions.models import FailureCause, Status, Submission
+from tests.e2e.workers import start_worker, stop
+from tests.platform.containers.conftest import docker_client, images  # noqa: F401  (fixtures)
+from tests.platform.factories import ChallengeFactory, UserFactory
+from tests.platform.submissions.helpers import client_for, participant
+
+pytestmark = [pytest.mark.e2e, pytest.mark.services]
+ROOT = Path(__file__).resolve().parents[2]
+N_CASES = 40
+FEATURES = ["mean_radius", "mean_texture", "mean_smoothness", "worst_concavity", "mean_area"]
+#: The example's fixed model (containers/README.md), written out here independently of its code.
+WEIGHTS = {"mean_radius": 0.9, "mean_texture": 0.05, "mean_smoothness": -12.0, "worst_concavity": 3.0}
+BIAS = -12.0
+ARCHIVE_CACHE = Path(tempfile.gettempdir()) / "podium-test-archives"
+
+
+def podium(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "mlcore.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def save_archive(client, tag: str) -> Path:
+    """`docker save` of an image under a participant's tag (podium/... tags are refused), cached by id."""
+    image = client.images.get(tag)
+    path = ARCHIVE_CACHE / f"{image.id.removeprefix('sha256:')[:16]}.tar"
+    if path.exists():
+        return path
+    ARCHIVE_CACHE.mkdir(parents=True, exist_ok=True)
+    own = f"team-test/{tag.split('/', 1)[1].split(':')[0]}:v1"
+    image.tag(own)
+    try:
+        partial = path.with_suffix(".part")
+        with open(partial, "wb") as out:
+            for chunk in client.images.get(own).save(named=own):
+                out.write(chunk)
+        partial.rename(path)
+    finally:
+        client.images.remove(own, noprune=True)
+    return path
+
+
+@pytest.fixture
+def container_phase(postgres):
+    """A container-only binary phase of 40 breast-cancer cases, the first 5 public sample cases for trial
+    runs; limits small enough for the hostile images to hit them fast."""
+    data = load_breast_cancer()
+    rng = np.random.default_rng(3)
+    rows = np.sort(rng.choice(len(data.target), N_CASES, replace=False))
+    names = [n.replace(" ", "_") for n in data.feature_names]
+    ids = [f"case_{i:03d}" for i in range(N_CASES)]
+    labels = [int(data.target[r] == 0) for r in rows]  # 1 = malignant
+    features = [{f: float(data.data[r, names.index(f)]) for f in FEATURES} for r in rows]
+    truth = "case_id,label\n" + "".join(f"{c},{y}\n" for c, y in zip(ids, labels, strict=True))
+    inputs = "case_id," + ",".join(FEATURES) + "\n" + "".join(
+        f"{c}," + ",".join(repr(x[f]) for f in FEATURES) + "\n" for c, x in zip(ids, features, strict=True))
+    phase = Phase.objects.create(
+        challenge=ChallengeFactory(), slug="algorithms", title="Algorithm phase", task_type="binary", metrics=["auc", "brier"],
+        ground_truth=ContentFile(truth.encode(), name="truth.csv"), submission_kinds=Phase.SubmissionKinds.CONTAINER,
+        limit_per_day=0, limit_total=0, limit_concurrent=0, time_limit_s=8,
+        task_options={"container": {"memory_mb": 256, "pids": 64, "output_mb": 8, "trial_cases": 5}})
+    Case.objects.bulk_create(Case(phase=phase, case_id=c, order=i, subset="public" if i < 20 else "private")
+                             for i, c in enumerate(ids))
+    DataFile.objects.create(challenge=phase.challenge, phase=phase, kind=DataFile.Kind.PUBLIC_INPUT, name="test_inputs.csv",
+                            file=ContentFile(inputs.encode(), name="test_inputs.csv"))
+    expected = [1 / (1 + math.exp(-(BIAS + sum(w * x[f] for f, w in WEIGHTS.items())))) for x in features]
+    return phase, ids, labels, expected
+
+
+def wait_finished(pks, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        subs = list(Submission.objects.filter(pk__in=pks))
+        if all(s.status in (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED) for s in subs):
+            return {s.pk: s for s in subs}
+        time.sleep(0.2)
+    raise AssertionError(f"not finished after {timeout} s: {[(s.pk, s.status) for s in subs]}")
+
+
+def test_container_submissions_end_to_end(container_phase, redis_broker, live_server, images, docker_client,  # noqa: F811
+                                          artifacts_dir):
+    phase, ids, labels, expected = container_phase
+    user = participant(phase.challenge)
+    organizer = UserFactory()
+    phase.challenge.organizers.add(organizer)
+    token = Token.objects.create(user=user).key
+    common = ["submit", "--url", live_server.url, "--token", token, "--phase", str(phase.pk), "--no-progress"]
+    t0 = time.monotonic()
+    archives = {name: save_archive(docker_client, images[name]) for name in (
+        "examples/binary-classifier", "hostile/network", "hostile/memory-hog", "hostile/fork-bomb", "hostile/never-exits",
+        "hostile/huge-output", "hostile/bad-predictions")}
+    timings = {"archives": time.monotonic() - t0}
+
+    worker = start_worker(f"{artifacts_dir}/worker.log", queues="containers-cpu", name="containers")
+    try:
+        t0 = time.monotonic()
+        good = podium(*common, "--method", "fixed logistic model", "--wait", "--timeout", "120",
+                      "--image", str(archives["examples/binary-classifier"]))
+        timings["good (upload to scored)"] = time.monotonic() - t0
+        assert good.returncode == 0, good.stdout + good.stderr
+        hostile = {}
+        t0 = time.monotonic()
+        for name in ("hostile/network", "hostile/memory-hog", "hostile/fork-bomb", "hostile/never-exits",
+                     "hostile/huge-output", "hostile/bad-predictions"):
+            sent = podium(*common, "--image", str(archives[name]))
+            assert sent.returncode == 0, sent.stderr
+            hostile[name] = int(sent.stdout.split()[1].rstrip(":"))
+        trial = podium(*common, "--trial", "--wait", "--timeout", "120", "--image", str(archives["examples/binary-classifier"]))
+        after = podium(*common, "--wait", "--timeout", "120", "--image", str(archives["examples/binary-classifier"]))
+        finished = wait_finished(list(hostile.values()), 120)
+        timings["6 hostile + trial + good"] = time.monotonic() - t0
+        assert worker.poll() is None, "the worker died"
+        worker_log = Path(f"{artifacts_dir}/worker.log").read_text()
+    finally:
+        stop(worker)
+    print("container e2e timings (s):", {k: round(v, 1) for k, v in timings.items()})
+
+    # The example: scored by the same Task and metrics as an uploaded file; AUC equals scikit-learn's.
+    first = Submission.objects.filter(kind="container", is_trial=False).order_by("pk").first()
+    assert first.status == Status.SUCCEEDED, first.error_message
+    stored = np.genfromtxt(first.output_file.open("rb"), delimiter=",", names=True, dtype=None, encoding="utf-8")
+    assert list(stored["case_id"]) == ids
+    np.testing.assert_allclose(stored["score"], expected, rtol=1e-12)
+    assert first.scores["auc"] == pytest.approx(roc_auc_score(labels, expected), abs=1e-12)
+    assert first.scores["brier"] == pytest.approx(np.mean((np.array(expected) - labels) ** 2), abs=1e-12)
+    assert f"scores: auc={roc_auc_score(labels, expected):.4f}" in good.stdout
+    assert "scored 40 cases" in first.run_log and first.run_reason == "completed"
+
+    # Hostile images: each failed with its reason, counted against the team (the algorithm's fault).
+    reasons = {name: finished[pk].run_reason for name, pk in hostile.items()}
+    assert reasons == {"hostile/network": "network_unreachable", "hostile/memory-hog": "out_of_memory",
+                       "hostile/fork-bomb": "pids_limit", "hostile/never-exits": "time_limit",
+                       "hostile/huge-output": "output_too_large", "hostile/bad-predictions": "output_invalid"}, \
+        {n: finished[pk].error_message for n, pk in hostile.items()}
+    assert all(finished[pk].status == Status.FAILED and finished[pk].failure_cause == FailureCause.PARTICIPANT
+               for pk in hostile.values())
+    bad = finished[hostile["hostile/bad-predictions"]].error_message
+    assert "case_000" in bad and "not_a_case" in bad  # the Task's own problems: missing and unknown case ids
+    assert "Network is unreachable" in finished[hostile["hostile/network"]].run_log
+
+    # The worker was unaffected: a later good run succeeded with the same score, nothing left running.
+    last = Submission.objects.filter(kind="container", is_trial=False).order_by("-pk").first()
+    assert after.returncode == 0 and last.status == Status.SUCCEEDED and last.scores == first.scores
+    assert docker_client.containers.list(all=True, filters={"label": f"{LABEL_WORKER}=containers@{socket.gethostname()}"}) == []
+    assert "Traceback" not in worker_log
+
+    # The trial run: 5 public sample cases, not scored, never ranked; the team sees its log.
+    run = Submission.objects.get(is_trial=True)
+    assert trial.returncode == 0 and "scored 5 cases" in trial.stdout and "trial run completed" in trial.stdout
+    assert run.status == Status.SUCCEEDED and run.scores == {} and run.hidden_reason
+    assert client_for(user).get(f"/api/submissions/{run.pk}/").json()["run_log"].strip() == "scored 5 cases"
+    # A run on hidden cases: its log goes to the organizers only.
+    assert client_for(user).get(f"/api/submissions/{first.pk}/").json()["run_log"] is None
+    assert "scored 40 cases" in client_for(organizer).get(f"/api/submissions/{first.pk}/").json()["run_log"]
