@@ -126,7 +126,6 @@ def _run(sub: Submission, worker: str, queue: str, work: Path, beat) -> str:
     from .executors import ArchiveRefused, SandboxError, inspect_archive, load_image
 
     phase, pk = sub.phase, sub.pk
-    ex = executor(queue, worker.split("/pid")[0])
     try:
         case_ids = container_runs.trial_case_ids(phase) if sub.is_trial else list(phase.case_ids)
         cases = container_runs.case_inputs(phase, case_ids)
@@ -134,6 +133,7 @@ def _run(sub: Submission, worker: str, queue: str, work: Path, beat) -> str:
         log.error("%s", exc)
         _fail(pk, worker, Reason.PLATFORM_ERROR, f"this phase's inputs for containers are not set up: {exc}", platform=True)
         return "failed"
+    ex = executor(queue, worker.split("/pid")[0])
     with evaluation.local_path(sub.file) as archive:
         report = inspect_archive(archive, max_archive_bytes=container_runs.max_image_bytes(phase))
         if not report.ok:

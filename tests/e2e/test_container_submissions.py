@@ -15,10 +15,10 @@ import math
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+import docker.errors
 import numpy as np
 import pytest
 from django.core.files.base import ContentFile
@@ -27,10 +27,10 @@ from sklearn.datasets import load_breast_cancer
 from sklearn.metrics import roc_auc_score
 
 from challenges.models import Case, DataFile, Phase
-from submissions.executors.docker_executor import LABEL_WORKER
+from submissions.executors.docker_executor import LABEL_MANAGED, LABEL_WORKER
 from submissions.models import FailureCause, Status, Submission
 from tests.e2e.workers import start_worker, stop
-from tests.platform.containers.conftest import docker_client, images  # noqa: F401  (fixtures)
+from tests.platform.containers.conftest import docker_client, images, save_archive  # noqa: F401  (fixtures)
 from tests.platform.factories import ChallengeFactory, UserFactory
 from tests.platform.submissions.helpers import client_for, participant
 
@@ -41,31 +41,10 @@ FEATURES = ["mean_radius", "mean_texture", "mean_smoothness", "worst_concavity",
 #: The example's fixed model (containers/README.md), written out here independently of its code.
 WEIGHTS = {"mean_radius": 0.9, "mean_texture": 0.05, "mean_smoothness": -12.0, "worst_concavity": 3.0}
 BIAS = -12.0
-ARCHIVE_CACHE = Path(tempfile.gettempdir()) / "podium-test-archives"
 
 
 def podium(*args, timeout=300):
     return subprocess.run([sys.executable, "-m", "mlcore.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-
-
-def save_archive(client, tag: str) -> Path:
-    """`docker save` of an image under a participant's tag (podium/... tags are refused), cached by id."""
-    image = client.images.get(tag)
-    path = ARCHIVE_CACHE / f"{image.id.removeprefix('sha256:')[:16]}.tar"
-    if path.exists():
-        return path
-    ARCHIVE_CACHE.mkdir(parents=True, exist_ok=True)
-    own = f"team-test/{tag.split('/', 1)[1].split(':')[0]}:v1"
-    image.tag(own)
-    try:
-        partial = path.with_suffix(".part")
-        with open(partial, "wb") as out:
-            for chunk in client.images.get(own).save(named=own):
-                out.write(chunk)
-        partial.rename(path)
-    finally:
-        client.images.remove(own, noprune=True)
-    return path
 
 
 @pytest.fixture
@@ -119,6 +98,10 @@ def test_container_submissions_end_to_end(container_phase, redis_broker, live_se
         "hostile/huge-output", "hostile/bad-predictions")}
     timings = {"archives": time.monotonic() - t0}
 
+    # A container an earlier process of this worker node left running: reaped when the worker starts.
+    node = f"containers@{socket.gethostname()}"
+    orphan = docker_client.containers.run(images["hostile/never-exits"], [], detach=True, network_mode="none",
+                                          labels={LABEL_MANAGED: "1", LABEL_WORKER: node})
     worker = start_worker(f"{artifacts_dir}/worker.log", queues="containers-cpu", name="containers")
     try:
         t0 = time.monotonic()
@@ -169,7 +152,9 @@ def test_container_submissions_end_to_end(container_phase, redis_broker, live_se
     # The worker was unaffected: a later good run succeeded with the same score, nothing left running.
     last = Submission.objects.filter(kind="container", is_trial=False).order_by("-pk").first()
     assert after.returncode == 0 and last.status == Status.SUCCEEDED and last.scores == first.scores
-    assert docker_client.containers.list(all=True, filters={"label": f"{LABEL_WORKER}=containers@{socket.gethostname()}"}) == []
+    assert docker_client.containers.list(all=True, filters={"label": f"{LABEL_WORKER}={node}"}) == []
+    with pytest.raises(docker.errors.NotFound):
+        orphan.reload()  # reaped at worker start
     assert "Traceback" not in worker_log
 
     # The trial run: 5 public sample cases, not scored, never ranked; the team sees its log.

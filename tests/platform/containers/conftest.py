@@ -3,6 +3,7 @@ recipe hash), an executor with a worker id of its own, and input folders."""
 
 import importlib.util
 import json
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -68,3 +69,29 @@ def binary_inputs(tmp_path):
     folder = tmp_path / "in-binary"
     prepare_inputs(folder, {k: json.dumps(v).encode() for k, v in features.items()}, task="binary", suffix=".json")
     return folder, features
+
+
+#: `docker save` archives of the recipe images, cached by image id (a second test run saves nothing).
+ARCHIVE_CACHE = Path(tempfile.gettempdir()) / "podium-test-archives"
+
+
+def save_archive(client, tag: str) -> Path:
+    """A `docker save` tar of an image under a participant's tag (podium/... tags are refused at upload),
+    as an uploaded archive would be; cached in ARCHIVE_CACHE by image id."""
+    image = client.images.get(tag)
+    path = ARCHIVE_CACHE / f"{image.id.removeprefix('sha256:')[:16]}.tar"
+    if path.exists():
+        return path
+    ARCHIVE_CACHE.mkdir(parents=True, exist_ok=True)
+    own = f"team-test/{tag.split('/', 1)[1].split(':')[0]}:v1"
+    image.tag(own)
+    partial = path.with_suffix(f".{uuid.uuid4().hex[:8]}.part")
+    try:
+        with open(partial, "wb") as out:
+            for chunk in client.images.get(own).save(named=own):
+                out.write(chunk)
+        partial.rename(path)
+    finally:
+        client.images.remove(own, noprune=True)
+        partial.unlink(missing_ok=True)
+    return path
