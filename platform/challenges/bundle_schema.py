@@ -111,7 +111,7 @@ def _data_files(r, root, path, items, phase_slug=None):
         item = item if isinstance(item, dict) else {}
         target = _file(r, root, path + (i, "path"), item.get("path"))
         kind = _choice(r, path + (i, "kind"), item.get("kind"), DataFile.Kind.values, DataFile.Kind.TRAINING)
-        if target is not None and target.is_file():
+        if target is not None:  # a file, or a folder (stored as one zip, exported back as a folder)
             out.append({"name": item["path"], "kind": kind, "phase": phase_slug, "source": target,
                         "description": str(item.get("description", ""))})
     return out

@@ -133,14 +133,15 @@ def build(phase, subset: str) -> dict | None:
     teams, baselines = select_entries(phase)
     ranked = entry_names(teams + (baselines if phase.rank_baselines else []))
     listed = entry_names(baselines) if not phase.rank_baselines else {}
-    ev = evaluate_subset(phase, subset, ranked)
-    if ev is None:
+    ev = evaluate_subset(phase, subset, ranked) if ranked else None
+    ev_baselines = evaluate_subset(phase, subset, listed) if listed else None
+    if ev is None and ev_baselines is None:
         return None
     metrics = list(phase.metrics)
-    rows = [_row(ev, n, s, metrics, True) for n, s in ranked.items()]
-    ev_baselines = evaluate_subset(phase, subset, listed) if listed else None
-    rows += [_row(ev_baselines, n, s, metrics, False) for n, s in listed.items()]
+    rows = [_row(ev, n, s, metrics, True) for n, s in ranked.items()] if ev else []
+    rows += [_row(ev_baselines, n, s, metrics, False) for n, s in listed.items()] if ev_baselines else []
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["entry"]))
+    ev = ev or ev_baselines  # settings and figures: of the ranked entries, else of the baselines alone
     boot = ev.meta["bootstrap"]
     document = {
         "phase": phase.pk, "challenge": phase.challenge.slug, "subset": subset, "task": phase.task_type,

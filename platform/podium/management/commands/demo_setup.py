@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from challenges.bundles import import_bundle
-from challenges.demo import DEMO_MODELS, DEMO_SLUG, build_bundle, write_entries
+from challenges.demo import DEMO_MODELS, DEMO_SLUG, SEGMENTATION_SLUG, build_bundle, build_segmentation_bundle, write_entries
 from challenges.models import Challenge, Registration
 
 
@@ -30,6 +30,8 @@ class Command(BaseCommand):
             organizer.save()
         challenge = Challenge.objects.filter(slug=DEMO_SLUG).first() or import_bundle(bundle, owner=organizer)
         phase = challenge.phases.get(slug="test")
+        if not Challenge.objects.filter(slug=SEGMENTATION_SLUG).exists():
+            import_bundle(build_segmentation_bundle(out / "segmentation-bundle"), owner=organizer)
         files = write_entries(bundle, out / "entries")
         users = {}
         for name, (method, _) in DEMO_MODELS.items():
