@@ -10,7 +10,14 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from challenges.bundles import import_bundle
-from challenges.demo import DEMO_MODELS, DEMO_SLUG, SEGMENTATION_SLUG, build_bundle, build_segmentation_bundle, write_entries
+from challenges.demo import (
+    DEMO_MODELS,
+    DEMO_SLUG,
+    SEGMENTATION_SLUG,
+    build_bundle,
+    build_segmentation_bundle,
+    write_entries,
+)
 from challenges.models import Challenge, Registration
 
 
