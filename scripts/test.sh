@@ -26,7 +26,7 @@ scripts/install.sh dev,dl
 echo "   install done after $(( $(date +%s) - start )) s"
 
 echo "== ruff"
-.venv/bin/ruff check mlcore platform tests benchmarks manage.py
+.venv/bin/ruff check mlcore platform tests benchmarks containers manage.py
 
 echo "== pytest"
 export PYTHONPATH="$ROOT/platform:$ROOT"
