@@ -84,7 +84,10 @@ def significance_map(ev, metric: str):
         z[i, j], z[j, i] = v, -v
         padj = p["p_verdict_adjusted"]
         text[i, j] = text[j, i] = "" if padj is None else f"p_adj={padj:.3g}"
+    # Up to 12 entries the adjusted p-values are printed in the cells: an all-grey map then reads as
+    # "every pair tied", not as an empty figure.
     fig = go.Figure(go.Heatmap(z=z, x=order, y=order, text=text, zmin=-1, zmax=1,
+                               texttemplate="%{text}" if s <= 12 else None,
                                colorscale=[[0, "#d62728"], [0.5, "#eeeeee"], [1, "#2ca02c"]], showscale=False,
                                hovertemplate="%{y} vs %{x}: %{text}<extra></extra>"))
     verdict = ev.meta["ranking_by_metric"][metric]["verdict_test"]
