@@ -181,8 +181,9 @@ def enqueue_scoring(submission: Submission) -> None:
 
 # -- re-scoring a phase -----------------------------------------------------------------------------
 def rescore_targets(phase):
-    """Submissions a re-score job covers: every scored (succeeded) submission of the phase."""
-    return phase.submissions.filter(status=Status.SUCCEEDED).order_by("pk")
+    """Submissions a re-score job covers: every scored (succeeded) submission of the phase (trial runs
+    of containers are never scored)."""
+    return phase.submissions.filter(status=Status.SUCCEEDED, is_trial=False).order_by("pk")
 
 
 def claim_rescore(job_id: int, worker: str):

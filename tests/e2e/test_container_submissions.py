@@ -11,11 +11,13 @@ Images come from containers/build.py (cached by recipe hash); their `docker save
 by image id in <tmp>/podium-test-archives, so a second run of this module saves nothing again.
 """
 
+import io
 import math
 import socket
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import docker.errors
@@ -165,3 +167,58 @@ def test_container_submissions_end_to_end(container_phase, redis_broker, live_se
     # A run on hidden cases: its log goes to the organizers only.
     assert client_for(user).get(f"/api/submissions/{first.pk}/").json()["run_log"] is None
     assert "scored 40 cases" in client_for(organizer).get(f"/api/submissions/{first.pk}/").json()["run_log"]
+
+
+def dice(truth, predicted, label):
+    t, p = truth == label, predicted == label
+    return 2 * np.sum(t & p) / (np.sum(t) + np.sum(p))
+
+
+def test_segmenter_image_is_scored_like_uploaded_label_maps(postgres, redis_broker, live_server, images,  # noqa: F811
+                                                            docker_client, artifacts_dir, tmp_path):  # noqa: F811
+    """The segmentation example on 3 volumes: its label maps are validated against the references and
+    scored; the phase's Dice equals the mean of the per-case Dice computed here by hand."""
+    rng = np.random.default_rng(5)
+    ids = ["vol_a", "vol_b", "vol_c"]
+    truths, intensities = {}, {}
+    for c in ids:
+        truth = np.zeros((12, 10, 8), np.uint8)
+        truth[2:9, 3:8, 2:6] = 1
+        truths[c] = truth
+        # Some voxels cross the 0.5 threshold; none reaches 1.5 (label 2, which this phase does not have).
+        intensities[c] = np.clip(truth + rng.normal(0, 0.3, truth.shape), -1.0, 1.4)
+    predicted = {c: np.digitize(intensities[c], [0.5, 1.5], right=True).astype(np.uint8) for c in ids}
+    expected = float(np.mean([dice(truths[c], predicted[c], 1) for c in ids]))
+
+    def npy_zip(arrays):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as z:
+            for c, a in arrays.items():
+                out = io.BytesIO()
+                np.save(out, a)
+                z.writestr(f"{c}.npy", out.getvalue())
+        return buffer.getvalue()
+
+    phase = Phase.objects.create(
+        challenge=ChallengeFactory(), slug="seg", title="Segmentation algorithms", task_type="segmentation", metrics=["dice"],
+        task_options={"labels": [1], "container": {"memory_mb": 512}}, ground_truth=ContentFile(npy_zip(truths), name="truth.zip"),
+        submission_kinds=Phase.SubmissionKinds.CONTAINER, limit_concurrent=0, time_limit_s=30)
+    Case.objects.bulk_create(Case(phase=phase, case_id=c, order=i) for i, c in enumerate(ids))
+    DataFile.objects.create(challenge=phase.challenge, phase=phase, kind=DataFile.Kind.PUBLIC_INPUT, name="volumes.zip",
+                            file=ContentFile(npy_zip(intensities), name="volumes.zip"))
+    user = participant(phase.challenge)
+    token = Token.objects.create(user=user).key
+    archive = save_archive(docker_client, images["examples/segmenter"])
+    worker = start_worker(f"{artifacts_dir}/worker.log", queues="containers-cpu", name="seg")
+    try:
+        done = podium("submit", "--url", live_server.url, "--token", token, "--phase", str(phase.pk), "--no-progress",
+                      "--wait", "--timeout", "120", "--image", str(archive))
+    finally:
+        stop(worker)
+    assert done.returncode == 0, done.stdout + done.stderr
+    sub = Submission.objects.get(phase=phase)
+    assert sub.status == Status.SUCCEEDED and sub.scores["dice"] == pytest.approx(expected, abs=1e-12)
+    assert 0.5 < expected < 1.0  # the noise made the segmentation imperfect
+    with zipfile.ZipFile(sub.output_file.open("rb")) as z:  # the stored outputs are the algorithm's label maps
+        assert sorted(z.namelist()) == [f"{c}.npy" for c in ids]
+        np.testing.assert_array_equal(np.load(io.BytesIO(z.read("vol_b.npy"))), predicted["vol_b"])
