@@ -1,13 +1,16 @@
 """Benchmark: the platform's overhead per container job, beside a bare `docker run` of the same image.
 
 Run:  .venv/bin/python benchmarks/container_overhead.py                 (10 jobs of 24 cases, cold load too)
-      .venv/bin/python benchmarks/container_overhead.py --jobs 20 --no-cold-load
+      .venv/bin/python benchmarks/container_overhead.py --jobs 20 --no-cold-load --no-task
 
 A job, with the image already cached, is what a container worker does after dequeuing it: prepare
 /input (one file per case and manifest.json), DockerExecutor.run (mount the /output tmpfs, create,
 start, wait, read state and logs, copy /output out, remove, unmount), then collect_outputs. Its
 overhead is that wall time minus the container's own run time (the engine's StartedAt to FinishedAt).
 "+ scoring" adds mlcore's Task validation of predictions.csv and the AUC, i.e. dequeue to scored.
+Then the same jobs through the platform's own Celery task, `run_container_submission`, called in-process
+on stored submissions (database rows, claim, heartbeat thread, archive inspection and cached load, the
+phase's inputs, outputs stored, Task validation, scoring): its wall time minus the container's run time.
 
 Reference, timed in the same run and alternating with the jobs: `docker run --rm` by the CLI, same image,
 same command (the image's entrypoint), the same folders bound at /input and /output, no sandbox flags.
@@ -118,6 +121,78 @@ def cold_load(client, build, tmp: Path) -> dict:
             "again": second.seconds, "again_total": second_total}
 
 
+def save_participant_archive(client, tag: str, path: Path) -> Path:
+    """`docker save` of the image under a participant's tag (uploads tagged podium/... are refused)."""
+    own = f"bench-team/{uuid.uuid4().hex[:8]}:v1"
+    client.images.get(tag).tag(own)
+    try:
+        with open(path, "wb") as handle:
+            for chunk in client.images.get(own).save(named=own):
+                handle.write(chunk)
+    finally:
+        client.images.remove(own, noprune=True)
+    return path
+
+
+def task_jobs(client, tag: str, n_jobs: int, n_cases: int, tmp: Path) -> list[dict]:
+    """The platform's real job, in-process: `run_container_submission` on a stored submission of a
+    container phase (SQLite unless DATABASE_URL is set): claim, heartbeat thread, inspect and load the
+    archive (a cache hit), inputs from the phase's DataFile, the run, outputs stored, Task validation,
+    scoring, finish. Total = the task's wall time; the container's own run time is the engine's."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from _django import setup
+
+    setup()
+    from django.contrib.auth import get_user_model
+    from django.core.files import File
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from challenges.models import Case, Challenge, DataFile, Phase
+    from submissions import algorithm_io, container_tasks
+    from submissions.models import Status, Submission
+
+    ids = [f"case_{i:04d}" for i in range(n_cases)]
+    truth = "case_id,label\n" + "".join(f"{c},{i % 2}\n" for i, c in enumerate(ids))
+    inputs = "case_id,mean_radius,mean_texture,mean_smoothness,worst_concavity\n" + "".join(
+        f"{c},{10 + i % 15},20.0,0.1,{0.05 * (i % 7)}\n" for i, c in enumerate(ids))
+    challenge = Challenge.objects.create(slug=f"bench-{uuid.uuid4().hex[:8]}", title="container overhead")
+    phase = Phase.objects.create(challenge=challenge, slug="p", title="p", task_type="binary", metrics=["auc"],
+                                 ground_truth=ContentFile(truth.encode(), name="truth.csv"), submission_kinds="container",
+                                 limit_per_day=0, limit_total=0, limit_concurrent=0, time_limit_s=120,
+                                 task_options={"container": {"memory_mb": 512, "output_mb": 64}})
+    Case.objects.bulk_create(Case(phase=phase, case_id=c, order=i) for i, c in enumerate(ids))
+    DataFile.objects.create(challenge=challenge, phase=phase, kind="public_input", name="inputs.csv",
+                            file=ContentFile(inputs.encode(), name="inputs.csv"))
+    user = get_user_model().objects.create(username=f"bench-{uuid.uuid4().hex[:8]}")
+    archive = save_participant_archive(client, tag, tmp / "algorithm.tar")
+    durations = []
+    real_run = algorithm_io.run_algorithm
+
+    def recording_run(*args, **kwargs):
+        run = real_run(*args, **kwargs)
+        durations.append(run.result.duration)
+        return run
+
+    algorithm_io.run_algorithm = recording_run
+    jobs = []
+    try:
+        for k in range(n_jobs + 1):  # the first one warms caches (and loads nothing: the image is on the engine)
+            sub = Submission(phase=phase, creator=user, kind="container", status=Status.QUEUED, queued_at=timezone.now())
+            with open(archive, "rb") as handle:
+                sub.file.save("algorithm.tar", File(handle), save=True)
+            t0 = time.perf_counter()  # job dequeued
+            outcome = container_tasks.run_container_submission(sub.pk)
+            total = time.perf_counter() - t0
+            sub.refresh_from_db()
+            assert outcome == "succeeded", (outcome, sub.error_message)
+            if k:
+                jobs.append({"total": total, "run": durations[-1], "overhead": total - durations[-1]})
+    finally:
+        algorithm_io.run_algorithm = real_run
+    return jobs
+
+
 def main(argv=None) -> int:
     import docker
 
@@ -125,6 +200,7 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=10)
     parser.add_argument("--cases", type=int, default=24)
     parser.add_argument("--no-cold-load", action="store_true", help="skip the first-load measurement")
+    parser.add_argument("--no-task", action="store_true", help="skip the jobs through the platform's Celery task")
     args = parser.parse_args(argv)
     client = docker.from_env()
     build = build_module()
@@ -150,6 +226,7 @@ def main(argv=None) -> int:
             if k:
                 jobs.append(job)
                 bare.append(b)
+        tasks = [] if args.no_task else task_jobs(client, tag, args.jobs, args.cases, tmp)
         cold = None if args.no_cold_load else cold_load(client, build, tmp)
     executor.reap_orphans()
 
@@ -173,6 +250,14 @@ def main(argv=None) -> int:
     print(f"\nplatform total / bare docker run = {ratio:.2f} (medians); overhead "
           f"{statistics.median(j['overhead'] for j in jobs):.3f} s vs the 1 s target")
     print("* collect_outputs itself is timed in 'platform total' (it runs after the executor returns)")
+    if tasks:
+        print(f"\nThe platform's job, run_container_submission in-process ({args.jobs} jobs, database "
+              f"{os.environ.get('DATABASE_URL', 'SQLite').split('@')[-1]}): claim, heartbeat, inspect + cached load of "
+              "the archive, inputs from the phase, run, outputs stored, Task validation, AUC, finish")
+        row("task wall time: dequeued -> scored", [j["total"] for j in tasks])
+        row("container's own run time (engine)", [j["run"] for j in tasks])
+        row("PLATFORM OVERHEAD per job (dequeue -> scored)", [j["overhead"] for j in tasks], "target < 1 s")
+        row("reference: bare `docker run --rm` (CLI), wall", bare)
     if cold:
         print(f"\nFirst load (separate from the per-job overhead): archive {cold['bytes'] / 2**20:.0f} MiB tar, "
               "no layer on the engine before")
