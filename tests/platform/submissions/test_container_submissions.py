@@ -218,3 +218,47 @@ def test_a_phase_without_inputs_fails_as_the_platforms_fault(sent):
     sub.refresh_from_db()
     assert sub.status == Status.FAILED and sub.failure_cause == FailureCause.PLATFORM and not sub.counts_against_limits
     assert "expected one public_input data file" in sub.error_message and sub.run_reason == "platform_error"
+
+
+def test_the_submit_page_takes_an_image_on_container_phases(sent, django_capture_on_commit_callbacks):
+    phase, predictions_only = container_phase(), binary_phase()
+    user = participant(phase.challenge)
+    participant(predictions_only.challenge, user=user)
+    client = client_for(user)
+    client.force_login(user)
+    url = f"/challenges/{phase.challenge.slug}/{phase.slug}/submit/"
+    page = client.get(url).content.decode()
+    assert 'name="image"' in page and 'name="trial"' in page and 'name="file"' not in page
+    other = client.get(f"/challenges/{predictions_only.challenge.slug}/{predictions_only.slug}/submit/").content.decode()
+    assert 'name="image"' not in other and 'name="file"' in other
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = client.post(url, {"image": SimpleUploadedFile("algo.tar", archive()), "trial": "true"})
+    sub = Submission.objects.get()
+    assert resp.status_code == 302 and sub.kind == "container" and sub.is_trial and sent == [(sub.pk, "containers-cpu")]
+    refused = client.post(url, {"image": SimpleUploadedFile("algo.tar", archive({"Volumes": {"/x": {}}}))})
+    assert refused.status_code == 400 and "VOLUME /x" in refused.content.decode()
+
+
+def test_podium_submit_needs_a_file_or_an_image(capsys):
+    from mlcore.cli import main
+
+    assert main(["submit", "--phase", "1", "--url", "http://127.0.0.1:9", "p.csv", "--image", "a.tar"]) == 1
+    assert "either a predictions file or --image" in capsys.readouterr().err
+    assert main(["submit", "--phase", "1", "--url", "http://127.0.0.1:9", "--trial", "p.csv"]) == 1
+    assert "--trial needs --image" in capsys.readouterr().err
+
+
+def test_container_queues_get_their_maintenance_from_beat_and_workers_reap_only_there():
+    from types import SimpleNamespace
+
+    from podium.celery import _beat_schedule
+
+    schedule = _beat_schedule()
+    assert {e["options"]["queue"] for k, e in schedule.items() if e["task"] == "submissions.tasks.container_maintenance"} == \
+        {"containers-cpu", "containers-gpu"}
+
+    def consumer(*queues):
+        return SimpleNamespace(app=SimpleNamespace(amqp=SimpleNamespace(queues=SimpleNamespace(consume_from=dict.fromkeys(queues)))))
+
+    assert container_tasks._container_queues(consumer("scoring")) == []
+    assert container_tasks._container_queues(consumer("scoring", "containers-gpu")) == ["containers-gpu"]
