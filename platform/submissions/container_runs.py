@@ -6,7 +6,7 @@ A phase's container settings live in `phase.task_options` (the Task ignores keys
     gpu: true                       # runs go to the `containers-gpu` queue (default: containers-cpu)
     container:
       inputs: public/test_inputs.csv   # name of the phase's DataFile holding the cases' inputs
-                                       # (default: the phase's only DataFile of kind public_input)
+                                       # (default: its only hidden_input DataFile, else its only public_input one)
       trial_cases: 5                # trial runs see the first N cases of the public subset (0: no trial runs)
       trial_runs_per_day: 3         # per team (or solo participant), UTC day; apart from the phase's limits
       memory_mb: 4096, cpus: 1, pids: 128, output_mb: 1024, max_image_mb: 10240
@@ -34,6 +34,11 @@ MiB = 1024**2
 #: A tar.gz is read through to inspect it (about 2 s per 100 MiB); above this size the request only
 #: checks its size and the worker inspects it fully (refusing it with the same messages).
 INSPECT_IN_REQUEST_BYTES = 256 * MiB
+
+
+#: A DataFile kind for inputs participants must not download; preferred over public_input when a phase
+#: has one (the challenges app does not define it yet: see containers/README.md).
+HIDDEN_INPUT = "hidden_input"
 
 
 class InputsMissing(RuntimeError):
@@ -89,11 +94,14 @@ def inputs_data_file(phase):
         if found is None:
             raise InputsMissing(f"phase {phase}: task_options.container.inputs names {name!r}, which is not a data file of the phase")
         return found
-    public = list(files.filter(kind="public_input"))
-    if len(public) != 1:
-        raise InputsMissing(f"phase {phase}: expected one public_input data file with the cases' inputs, found {len(public)}; "
-                            "name one in task_options.container.inputs")
-    return public[0]
+    for kind in HIDDEN_INPUT, "public_input":
+        candidates = list(files.filter(kind=kind))
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            break
+    raise InputsMissing(f"phase {phase}: expected one public_input (or {HIDDEN_INPUT}) data file with the cases' inputs; "
+                        "name one in task_options.container.inputs")
 
 
 def case_inputs(phase, case_ids) -> dict[str, tuple[bytes, str]]:

@@ -147,13 +147,15 @@ def _run(sub: Submission, worker: str, queue: str, work: Path, beat) -> str:
             return "failed"
         except SandboxError as exc:
             return _retry_or_fail(sub, worker, str(exc))
-    suffixes = {suffix for _, suffix in cases.values()}
+    sources = work / "cases"
+    sources.mkdir()
+    for case_id, (content, suffix) in cases.items():
+        (sources / f"{case_id}{suffix}").write_bytes(content)
     from .algorithm_io import run_algorithm
 
-    run = run_algorithm(ex, loaded.image_id, {c: content for c, (content, _) in cases.items()}, task=phase.task_type,
-                        limits=container_runs.run_limits(phase, trial=sub.is_trial), work_dir=work / "run",
-                        run_id=f"sub{pk}-try{sub.attempts}", suffix=suffixes.pop() if len(suffixes) == 1 else None,
-                        heartbeat=lambda: not beat.lost)
+    run = run_algorithm(ex, loaded.image_id, {c: sources / f"{c}{suffix}" for c, (_, suffix) in cases.items()},
+                        task=phase.task_type, limits=container_runs.run_limits(phase, trial=sub.is_trial),
+                        work_dir=work / "run", run_id=f"sub{pk}-try{sub.attempts}", heartbeat=lambda: not beat.lost)
     result = run.result
     log_tail = result.logs_tail
     if result.reason is Reason.CANCELLED:
@@ -161,9 +163,16 @@ def _run(sub: Submission, worker: str, queue: str, work: Path, beat) -> str:
     if result.reason.platform_fault:
         return _retry_or_fail(sub, worker, result.message, log_tail)
     if not result.succeeded:
-        _fail(pk, worker, result.reason, f"{result.reason.value}: {result.message}", log_tail)
+        _fail(pk, worker, result.reason, f"{result.reason.value}: {result.message}{_log_note(sub)}", log_tail)
         return "failed"
     return _score(sub, worker, run, case_ids, log_tail)
+
+
+def _log_note(sub: Submission) -> str:
+    if sub.is_trial:
+        return ""
+    return ("\n(the log of a run on hidden cases is shown to the organizers only; start a trial run on the public "
+            "sample cases to see your algorithm's log)")
 
 
 def _outputs_file(phase, run) -> ContentFile:

@@ -185,6 +185,11 @@ def test_case_inputs_split_a_table_per_case_and_read_a_zip():
     assert container_runs.case_inputs(phase, ["c1", "c2"]) == {"c1": (b"one", ".nii.gz"), "c2": (b"two", ".nii.gz")}
     with pytest.raises(container_runs.InputsMissing, match="lacks 1 case"):
         container_runs.case_inputs(phase, ["c1", "c3"])
+    phase.task_options = {}
+    assert container_runs.inputs_data_file(phase).name == "inputs.csv"  # the only public_input file
+    DataFile.objects.create(challenge=phase.challenge, phase=phase, kind=container_runs.HIDDEN_INPUT, name="hidden.csv",
+                            file=ContentFile(b"case_id,x\nc1,1\n", name="hidden.csv"))
+    assert container_runs.case_inputs(phase, ["c1"]) == {"c1": (b"x\n1\n", ".csv")}  # hidden inputs come first
 
 
 def test_limits_and_queue_come_from_the_phase():
@@ -217,7 +222,7 @@ def test_a_phase_without_inputs_fails_as_the_platforms_fault(sent):
     assert container_tasks.run_container_submission(sub.pk) == "failed"
     sub.refresh_from_db()
     assert sub.status == Status.FAILED and sub.failure_cause == FailureCause.PLATFORM and not sub.counts_against_limits
-    assert "expected one public_input data file" in sub.error_message and sub.run_reason == "platform_error"
+    assert "expected one public_input (or hidden_input) data file" in sub.error_message and sub.run_reason == "platform_error"
 
 
 def test_the_submit_page_takes_an_image_on_container_phases(sent, django_capture_on_commit_callbacks):
