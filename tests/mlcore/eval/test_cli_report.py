@@ -35,13 +35,13 @@ def test_eval_prints_table_and_writes_json_and_report(files, tmp_path, capsys):
     assert "delong" in text and "mcnemar" in text
     assert "ranking (aggregate_then_rank on auc): 1. CanAT, 2. flipped" in text
     assert "tie groups (delong test): CanAT | flipped" in text
-    ev = Evaluation.from_json(out_json.read_text())
+    ev = Evaluation.from_json(out_json.read_text(encoding="utf-8"))
     row = ev.result("CanAT", "auc")
     assert row["ci_low"] == pytest.approx(0.712, abs=0.015) and row["ci_high"] == pytest.approx(0.954, abs=0.015)
-    doc = json.loads(out_json.read_text())
+    doc = json.loads(out_json.read_text(encoding="utf-8"))
     pair = doc["pairwise"][0]
     assert pair["tests"]["delong"]["p_adjusted"] is not None and pair["significant"] is True
-    html = out_html.read_text()
+    html = out_html.read_text(encoding="utf-8")
     assert "<script src=" not in html and "Plotly.newPlot" in html and "B=2000, seed=7" in html
 
 
@@ -89,7 +89,7 @@ def test_eval_segmentation_folders(tmp_path, capsys):
     rc = main(["eval", "--task", "segmentation", "--truth", str(ref), "--pred", f"good={good}", "--pred", f"shifted={shifted}",
                "--metric", "dice", "--metric", "global_dice", "--bootstrap", "200", "--json", str(out_json), "--no-progress"])
     assert rc == 0, capsys.readouterr().err
-    ev = Evaluation.from_json(out_json.read_text())
+    ev = Evaluation.from_json(out_json.read_text(encoding="utf-8"))
     assert ev.result("good", "dice")["estimate"] == pytest.approx(6 / 7)
     assert ev.result("shifted", "global_dice")["estimate"] == pytest.approx(0.75)
     assert ev.meta["ranking"]["order"] == ["good", "shifted"]
@@ -100,7 +100,7 @@ def test_figures_from_a_loaded_document(files, tmp_path):
     out_json = tmp_path / "e.json"
     assert main(["eval", "--truth", str(truth), "--pred", f"a={canat}", "--pred", f"b={flipped}", "--bootstrap", "200",
                  "--no-stratify", "--json", str(out_json), "--no-progress"]) == 0
-    ev = Evaluation.from_json(out_json.read_text())
+    ev = Evaluation.from_json(out_json.read_text(encoding="utf-8"))
     assert ev.meta["bootstrap"]["stratified"] is False
     figs = ev.figures()
     assert set(figs) == {"forest_auc", "ranks_auc", "significance_auc"}  # no ROC or per-case data in a JSON document
@@ -139,7 +139,7 @@ def test_eval_with_groups_and_bca(files, tmp_path, knight):
     rc = main(["eval", "--truth", str(truth), "--pred", f"a={canat}", "--groups", str(groups), "--ci", "bca",
                "--bootstrap", "500", "--json", str(out_json), "--no-progress"])
     assert rc == 0
-    ev = Evaluation.from_json(out_json.read_text())
+    ev = Evaluation.from_json(out_json.read_text(encoding="utf-8"))
     b = ev.meta["bootstrap"]
     assert b["grouped"] and b["stratified"] and b["ci_method"] == "bca" and b["n_units"] < 60
     bad = tmp_path / "groups_bad.csv"

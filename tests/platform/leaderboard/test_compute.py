@@ -35,7 +35,7 @@ def test_leaderboard_values_equal_podium_eval_on_the_same_files(tmp_path):
     for m in phase.metrics:
         args += ["--metric", m]
     subprocess.run(args, check=True, cwd=ROOT, capture_output=True, timeout=300)
-    cli = json.loads((tmp_path / "eval.json").read_text())
+    cli = json.loads((tmp_path / "eval.json").read_text(encoding="utf-8"))
     assert doc["n_cases"] == len(public) == 100
     for row in doc["rows"]:
         for m in phase.metrics:
