@@ -20,8 +20,8 @@ from submissions.executors.docker_executor import LABEL_RUN, LABEL_WORKER
 from submissions.models import FailureCause, Status, Submission
 from tests.e2e.workers import start_worker, stop
 from tests.platform.containers.conftest import docker_client, images, save_archive  # noqa: F401  (fixtures)
+from tests.platform.submissions.container_helpers import container_phase
 from tests.platform.submissions.helpers import participant, stored
-from tests.platform.submissions.test_container_submissions import container_phase
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 

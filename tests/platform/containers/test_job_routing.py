@@ -11,8 +11,8 @@ from django.core.files import File
 from submissions import container_tasks
 from submissions.executors import executor_for_queue
 from submissions.models import FailureCause, Status
+from tests.platform.submissions.container_helpers import container_phase
 from tests.platform.submissions.helpers import participant, stored
-from tests.platform.submissions.test_container_submissions import container_phase
 
 from .conftest import save_archive
 

@@ -3,10 +3,7 @@ archives refused in the request with the inspection's messages, trial runs and t
 sees a run's log, the container job's queue (per phase) and the watchdog re-sending a lost one, the
 cases' inputs a container sees, and a phase without inputs failing as the platform's fault."""
 
-import hashlib
 import io
-import json
-import tarfile
 import zipfile
 
 import pytest
@@ -14,46 +11,16 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from challenges.models import DataFile, Phase
+from challenges.models import DataFile
 from submissions import container_runs, container_tasks
 from submissions.models import FailureCause, Status, Submission
 from submissions.watchdog import run_watchdog
 from tests.platform.factories import UserFactory
+from tests.platform.submissions.container_helpers import archive, container_phase
 from tests.platform.submissions.helpers import GOOD_CSV, client_for, participant, stored
 from tests.platform.submissions.phases import binary_phase
 
 pytestmark = pytest.mark.django_db
-INPUTS_CSV = b"case_id,mean_radius,mean_texture\nc1,17.99,10.38\nc2,13.54,14.36\nc3,1,2\nc4,3,4\nc5,5,6\nc6,7,8\n"
-
-
-def archive(config_extra=None, tags=("team/algo:v1",)) -> bytes:
-    """A minimal `docker save` tar: one empty layer, a config with CMD (plus `config_extra`)."""
-    layer = io.BytesIO()
-    with tarfile.open(fileobj=layer, mode="w"):
-        pass
-    layer_bytes = layer.getvalue()
-    layer_id = hashlib.sha256(layer_bytes).hexdigest()
-    config = json.dumps({"architecture": "amd64", "os": "linux",
-                         "config": {"Cmd": ["python3", "/run.py"], **(config_extra or {})},
-                         "rootfs": {"type": "layers", "diff_ids": [f"sha256:{layer_id}"]}}).encode()
-    config_name = hashlib.sha256(config).hexdigest() + ".json"
-    manifest = json.dumps([{"Config": config_name, "RepoTags": list(tags), "Layers": [f"{layer_id}/layer.tar"]}]).encode()
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w") as tar:
-        for name, data in ((f"{layer_id}/layer.tar", layer_bytes), (config_name, config), ("manifest.json", manifest)):
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return out.getvalue()
-
-
-def container_phase(kinds=Phase.SubmissionKinds.CONTAINER, **options):
-    phase = binary_phase(submission_kinds=kinds, limit_concurrent=0, task_options=options)
-    DataFile.objects.create(challenge=phase.challenge, phase=phase, kind=DataFile.Kind.PUBLIC_INPUT, name="inputs.csv",
-                            file=ContentFile(INPUTS_CSV, name="inputs.csv"))
-    return phase
-
-
 @pytest.fixture
 def sent(monkeypatch):
     """Messages of container jobs: [(submission id, queue)] (nothing reaches a broker)."""
