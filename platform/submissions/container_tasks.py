@@ -162,10 +162,29 @@ def _run(sub: Submission, worker: str, queue: str, work: Path, beat) -> str:
         return "lost"
     if result.reason.platform_fault:
         return _retry_or_fail(sub, worker, result.message, log_tail)
+    if result.reason is Reason.OUTPUT_INVALID:  # the files the Task reads are missing
+        _fail_output_invalid(sub, worker, run.outputs.problems, log_tail)
+        return "failed"
     if not result.succeeded:
         _fail(pk, worker, result.reason, f"{result.reason.value}: {result.message}{_log_note(sub)}", log_tail)
         return "failed"
     return _score(sub, worker, run, case_ids, log_tail)
+
+
+def _fail_output_invalid(sub: Submission, worker: str, problems, log_tail: str) -> None:
+    """Fail with the Task's problems. Their messages quote what the algorithm wrote (file names, values),
+    which on hidden cases could carry hidden inputs out: a hidden run's team sees the problem codes only,
+    the organizers see the messages too (in the run log); a trial run's team sees everything."""
+    head = f"{Reason.OUTPUT_INVALID.value}: {Reason.OUTPUT_INVALID.message}"
+    details = "\n".join(f"- [{p.code}] {p.message}" for p in problems)
+    if sub.is_trial:
+        _fail(sub.pk, worker, Reason.OUTPUT_INVALID, f"{head}:\n{details}", log_tail)
+        return
+    codes = ", ".join(sorted({p.code for p in problems}))
+    _fail(sub.pk, worker, Reason.OUTPUT_INVALID,
+          f"{head}: {len(problems)} problem(s) ({codes}). On hidden cases only the problem codes are shown; "
+          "the organizers see the details, and a trial run on the public sample cases shows them to you.",
+          f"{log_tail}\n--- outputs refused by the phase's Task (organizers only) ---\n{details}\n")
 
 
 def _log_note(sub: Submission) -> str:
@@ -198,10 +217,9 @@ def _score(sub: Submission, worker: str, run, case_ids, log_tail: str) -> str:
         try:
             problems = _validate(phase, tmp.name, case_ids, trial=sub.is_trial)
         except InvalidInput as exc:
-            problems = [str(exc)]
+            problems = exc.problems
     if problems:
-        _fail(pk, worker, Reason.OUTPUT_INVALID, f"{Reason.OUTPUT_INVALID.value}: {Reason.OUTPUT_INVALID.message}:\n"
-              + "\n".join(f"- {p}" for p in problems), log_tail)
+        _fail_output_invalid(sub, worker, problems, log_tail)
         return "failed"
     sub.output_file.save(f"submission-{pk}-{outputs.name}", outputs, save=False)
     fields = dict(output_file=sub.output_file.name, run_log=log_tail, run_reason=Reason.COMPLETED.value, error_message="")
@@ -211,7 +229,7 @@ def _score(sub: Submission, worker: str, run, case_ids, log_tail: str) -> str:
     try:
         scores = evaluation.score_submission_file(sub)
     except InvalidInput as exc:
-        _fail(pk, worker, Reason.OUTPUT_INVALID, f"{Reason.OUTPUT_INVALID.value}: {exc}", log_tail)
+        _fail_output_invalid(sub, worker, exc.problems, log_tail)
         return "failed"
     done = finish_submission(pk, worker, Status.SUCCEEDED, scores=scores, scores_updated_at=timezone.now(),
                              predictions=sub.predictions.name or "", per_case=sub.per_case.name or "", **fields)
@@ -219,12 +237,12 @@ def _score(sub: Submission, worker: str, run, case_ids, log_tail: str) -> str:
     return "succeeded" if done else "dropped"
 
 
-def _validate(phase, path: str, case_ids, trial: bool) -> list[str]:
-    """Problems (messages) of the outputs under the phase's Task: hidden runs exactly as an upload;
+def _validate(phase, path: str, case_ids, trial: bool) -> list:
+    """Problems (mlcore.eval Problem) of the outputs under the phase's Task: hidden runs exactly as an upload;
     trial runs against the sample cases they saw (table tasks) or the files' presence (segmentation)."""
     if not trial:
         _, problems = evaluation.validate_predictions(phase, path)
-        return [p.message for p in problems]
+        return list(problems)
     if phase.task_type == evaluation.SEGMENTATION:
         return []  # collect_outputs found one label map per case; geometry needs the hidden references
     task = evaluation.task_for(phase)
@@ -233,7 +251,7 @@ def _validate(phase, path: str, case_ids, trial: bool) -> list[str]:
             _, problems = task.validate_predictions(fh, list(case_ids))
         else:
             _, problems = task.validate_predictions(fh, list(case_ids), tuple(phase.metrics))
-    return [p.message for p in problems]
+    return list(problems)
 
 
 # -- worker start and periodic clean-up ---------------------------------------------------------------

@@ -119,6 +119,7 @@ def test_container_submissions_end_to_end(container_phase, redis_broker, live_se
             assert sent.returncode == 0, sent.stderr
             hostile[name] = int(sent.stdout.split()[1].rstrip(":"))
         trial = podium(*common, "--trial", "--wait", "--timeout", "120", "--image", str(archives["examples/binary-classifier"]))
+        bad_trial = podium(*common, "--trial", "--wait", "--timeout", "120", "--image", str(archives["hostile/bad-predictions"]))
         after = podium(*common, "--wait", "--timeout", "120", "--image", str(archives["examples/binary-classifier"]))
         finished = wait_finished(list(hostile.values()), 120)
         timings["6 hostile + trial + good"] = time.monotonic() - t0
@@ -147,8 +148,11 @@ def test_container_submissions_end_to_end(container_phase, redis_broker, live_se
         {n: finished[pk].error_message for n, pk in hostile.items()}
     assert all(finished[pk].status == Status.FAILED and finished[pk].failure_cause == FailureCause.PARTICIPANT
                for pk in hostile.values())
-    bad = finished[hostile["hostile/bad-predictions"]].error_message
-    assert "case_000" in bad and "not_a_case" in bad  # the Task's own problems: missing and unknown case ids
+    # The Task's own problems (missing, unknown case ids): codes for the team, details for the organizers,
+    # since messages quoting what an algorithm wrote on hidden cases could carry hidden inputs out.
+    bad = finished[hostile["hostile/bad-predictions"]]
+    assert "missing_cases" in bad.error_message and "not_a_case" not in bad.error_message
+    assert "case_000" in bad.run_log and "not_a_case" in bad.run_log
     assert "Network is unreachable" in finished[hostile["hostile/network"]].run_log
 
     # The worker was unaffected: a later good run succeeded with the same score, nothing left running.
@@ -160,13 +164,17 @@ def test_container_submissions_end_to_end(container_phase, redis_broker, live_se
     assert "Traceback" not in worker_log
 
     # The trial run: 5 public sample cases, not scored, never ranked; the team sees its log.
-    run = Submission.objects.get(is_trial=True)
+    run = Submission.objects.filter(is_trial=True).order_by("pk").first()
     assert trial.returncode == 0 and "scored 5 cases" in trial.stdout and "trial run completed" in trial.stdout
     assert run.status == Status.SUCCEEDED and run.scores == {} and run.hidden_reason
     assert client_for(user).get(f"/api/submissions/{run.pk}/").json()["run_log"].strip() == "scored 5 cases"
     # A run on hidden cases: its log goes to the organizers only.
     assert client_for(user).get(f"/api/submissions/{first.pk}/").json()["run_log"] is None
     assert "scored 40 cases" in client_for(organizer).get(f"/api/submissions/{first.pk}/").json()["run_log"]
+
+    # A trial run whose outputs the Task refuses: on public sample cases the team sees every problem.
+    assert bad_trial.returncode == 1 and "not_a_case" in bad_trial.stderr and "case_000" in bad_trial.stderr
+    assert "wrote 5 rows for 5 cases" in bad_trial.stdout  # its log
 
 
 def dice(truth, predicted, label):
