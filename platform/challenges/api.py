@@ -148,7 +148,10 @@ class DataList(APIView):
     def get(self, request, slug):
         challenge = get_object_or_404(Challenge, slug=slug)
         require_participant(request.user, challenge)
-        return Response(DataFileSerializer(challenge.data_files.select_related("phase"), many=True).data)
+        files = challenge.data_files.select_related("phase")
+        if not roles.is_organizer(request.user, challenge):
+            files = files.exclude(kind=DataFile.Kind.HIDDEN_INPUT)
+        return Response(DataFileSerializer(files, many=True).data)
 
 
 class DataDownload(APIView):
@@ -156,6 +159,8 @@ class DataDownload(APIView):
 
     def get(self, request, pk):
         data = get_object_or_404(DataFile, pk=pk)
+        if data.kind == DataFile.Kind.HIDDEN_INPUT:
+            require_organizer(request.user, data.challenge)
         require_participant(request.user, data.challenge)
         return FileResponse(data.file.open("rb"), as_attachment=True, filename=data.name.rsplit("/", 1)[-1])
 

@@ -141,11 +141,14 @@ class Case(models.Model):
 
 
 class DataFile(models.Model):
-    """A file participants may download once registered: training data or a phase's public inputs."""
+    """A data file of a challenge: training data and public inputs (participants may download them once
+    registered), or hidden inputs for container runs (never served to participants)."""
 
     class Kind(models.TextChoices):
         TRAINING = "training", "training data"
         PUBLIC_INPUT = "public_input", "public inputs"
+        # Inputs of hidden cases for container phases: read by workers, served to organizers only.
+        HIDDEN_INPUT = "hidden_input", "hidden inputs (container runs; organizers only)"
 
     challenge = models.ForeignKey(Challenge, related_name="data_files", on_delete=models.CASCADE)
     phase = models.ForeignKey(Phase, related_name="data_files", on_delete=models.CASCADE, null=True, blank=True)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from . import roles
 from .bundles import BundleError, import_bundle
 from .forms import BundleUploadForm, ChallengeForm, PhaseForm
-from .models import Challenge, Phase, Registration
+from .models import Challenge, DataFile, Phase, Registration
 
 
 def home(request):
@@ -50,7 +50,10 @@ def data(request, slug):
     challenge = get_object_or_404(Challenge, slug=slug)
     if not roles.may_download_data(request.user, challenge):
         raise PermissionDenied("register to the challenge and accept its terms to download its data")
-    return render(request, "challenges/data.html", {"challenge": challenge, "files": challenge.data_files.select_related("phase")})
+    files = challenge.data_files.select_related("phase")
+    if not roles.is_organizer(request.user, challenge):
+        files = files.exclude(kind=DataFile.Kind.HIDDEN_INPUT)
+    return render(request, "challenges/data.html", {"challenge": challenge, "files": files})
 
 
 @login_required

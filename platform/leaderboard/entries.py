@@ -13,8 +13,8 @@ def _owner(sub) -> tuple:
 def select_entries(phase: Phase) -> tuple[list, list]:
     """(team entries, baselines). Per team: its marked final submission, else its latest succeeded one;
     with the organizers' explicit `best` choice, its best on the primary metric. Hidden and disqualified
-    submissions never count."""
-    subs = (phase.submissions.filter(status=Status.SUCCEEDED, hidden_reason="", disqualified_reason="")
+    submissions and trial runs never count."""
+    subs = (phase.submissions.filter(status=Status.SUCCEEDED, hidden_reason="", disqualified_reason="", is_trial=False)
             .select_related("creator", "team").order_by("created_at", "pk"))
     baselines = [s for s in subs if s.is_baseline]
     chosen: dict[tuple, object] = {}

@@ -42,8 +42,8 @@ def request_refresh(phase_id: int) -> bool:
 @receiver(post_save, sender=Submission)
 def _submission_saved(sender, instance, update_fields=None, **kwargs):
     relevant = {"status", "is_final", "hidden_reason", "disqualified_reason", "scores"}
-    if update_fields is not None and not relevant & set(update_fields):
-        return  # heartbeats and the like
+    if instance.is_trial or update_fields is not None and not relevant & set(update_fields):
+        return  # trial runs never reach a leaderboard; heartbeats and the like change nothing on it
     if instance.status == Status.SUCCEEDED or instance.hidden_reason or instance.disqualified_reason:
         request_refresh(instance.phase_id)
 

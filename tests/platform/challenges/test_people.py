@@ -73,3 +73,12 @@ def test_registration_page_registers_and_organizer_page_approves(client):
     client.post(f"/challenges/{w.challenge.slug}/registrations/", {"registration": reg.pk, "decision": "approve"})
     reg.refresh_from_db()
     assert reg.status == "approved" and reg.decided_by == w.users["organizer"]
+
+
+def test_hidden_inputs_are_neither_listed_nor_served_to_participants():
+    w = build_world()
+    names = [f["name"] for f in client(w.users["participant"]).get(f"/api/challenges/{w.challenge.slug}/data/").json()]
+    assert names == ["train.csv"]
+    assert client(w.users["participant"]).get(f"/api/data/{w.hidden_data_file.pk}/download/").status_code == 403
+    organizer_names = {f["name"] for f in client(w.users["organizer"]).get(f"/api/challenges/{w.challenge.slug}/data/").json()}
+    assert organizer_names == {"train.csv", "hidden/inputs.csv"}

@@ -54,6 +54,8 @@ RULES = [
          only(ORGANIZERS, OK), data=lambda w: {"decision": "approve"}),
     Rule("api-data", "GET", lambda w: f"/api/challenges/{w.challenge.slug}/data/", only(PARTICIPANTS + ORGANIZERS, OK)),
     Rule("api-data-download", "GET", lambda w: f"/api/data/{w.data_file.pk}/download/", only(PARTICIPANTS + ORGANIZERS, OK)),
+    Rule("api-data-download", "GET", lambda w: f"/api/data/{w.hidden_data_file.pk}/download/", only(ORGANIZERS, OK),
+         note="(hidden inputs of a container phase)"),
     Rule("api-teams", "GET", lambda w: f"/api/challenges/{w.challenge.slug}/teams/", everyone(OK)),
     Rule("api-teams", "POST", lambda w: f"/api/challenges/{w.challenge.slug}/teams/",
          {**only(PARTICIPANTS, CREATED), "team_member": BAD, "other_team_member": BAD},

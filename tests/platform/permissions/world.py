@@ -60,4 +60,8 @@ def build_world() -> World:
     data.file.save("train.csv", ContentFile(b"case_id,x,label\n"), save=False)
     data.save()
     w.objects["data_file"] = data
+    hidden = DataFile(challenge=challenge, phase=phase, kind=DataFile.Kind.HIDDEN_INPUT, name="hidden/inputs.csv")
+    hidden.file.save("inputs.csv", ContentFile(b"case_id,x\n"), save=False)
+    hidden.save()
+    w.objects["hidden_data_file"] = hidden
     return w
