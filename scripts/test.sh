@@ -13,7 +13,7 @@ if ! bash scripts/services.sh; then
   echo "a service is missing: the tests that need it will be skipped"
 fi
 
-echo "== browser (Debian's chromium, driven by Playwright; never 'playwright install')"
+echo "== browser (Debian's chromium package, driven by Playwright; no browser download)"
 if [ ! -x /usr/lib/chromium/chromium ]; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null 2>&1 \
     || { echo "chromium could not be installed"; [ "${CI:-}" = "true" ] && exit 1; }
