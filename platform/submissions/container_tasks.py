@@ -231,7 +231,7 @@ def _score(sub: Submission, worker: str, run, case_ids, log_tail: str) -> str:
     except InvalidInput as exc:
         _fail_output_invalid(sub, worker, exc.problems, log_tail)
         return "failed"
-    done = finish_submission(pk, worker, Status.SUCCEEDED, scores=scores, scores_updated_at=timezone.now(),
+    done = finish_submission(pk, worker, Status.SUCCEEDED, scores=scores, public_scores=sub.public_scores, scores_updated_at=timezone.now(),
                              predictions=sub.predictions.name or "", per_case=sub.per_case.name or "", **fields)
     log.info("container submission %s scored: %s (run %.1f s)", pk, scores, run.result.duration)
     return "succeeded" if done else "dropped"

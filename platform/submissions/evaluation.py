@@ -117,8 +117,9 @@ def predictions_file(submission):
 
 
 def score_submission_file(submission) -> dict:
-    """Score a stored submission: {metric: value}. Stores aligned predictions (tabular, .npy) or
-    per-case values and counts (segmentation, .npz) on the submission (not saved).
+    """Score a stored submission: {metric: value} on all cases. Sets `submission.public_scores` (the same
+    on the public-leaderboard cases) and stores aligned predictions (tabular, .npy) or per-case values and
+    counts (segmentation, .npz) on the submission (not saved).
 
     Raises mlcore.eval.InvalidInput when the file no longer validates against the phase."""
     from mlcore.eval import InvalidInput
@@ -133,14 +134,39 @@ def score_submission_file(submission) -> dict:
             buffer = io.BytesIO()
             np.savez_compressed(buffer, **cases.to_arrays())
             submission.per_case.save(f"submission-{submission.pk}.npz", ContentFile(buffer.getvalue()), save=False)
-            return {m: _finite(task.score(truth, cases, m)) for m in phase.metrics}
+            public = _public_rows(phase)
+            submission.public_scores = {m: _finite(task.case_statistic(_case_rows(cases, public), m).point())
+                                        for m in phase.metrics} if public is not None else None
+            scores = {m: _finite(task.score(truth, cases, m)) for m in phase.metrics}
+            submission.public_scores = scores if submission.public_scores is None else submission.public_scores
+            return scores
         values, problems = validate_predictions(phase, path, (task, truth))
         if problems:
             raise InvalidInput(problems, "predictions")
     buffer = io.BytesIO()
     np.save(buffer, values)
     submission.predictions.save(f"submission-{submission.pk}.npy", ContentFile(buffer.getvalue()), save=False)
-    return {m: _finite(task.score(truth, values, m)) for m in phase.metrics}
+    scores = {m: _finite(task.score(truth, values, m)) for m in phase.metrics}
+    public = _public_rows(phase)
+    submission.public_scores = scores if public is None else {
+        m: _finite(task.score(truth.subset([phase.case_ids[i] for i in public]), values[public], m)) for m in phase.metrics}
+    return scores
+
+
+def _public_rows(phase):
+    """Rows (phase case order) of the public-leaderboard cases; None when every case is public."""
+    subsets = list(phase.cases.order_by("order").values_list("subset", flat=True))
+    rows = np.flatnonzero(np.array(subsets) == "public")
+    return None if rows.size == len(subsets) else rows
+
+
+def _case_rows(scores, rows):
+    """Segmentation scores of some cases only (rows in phase case order)."""
+    from mlcore.eval.segmentation.results import SegmentationScores
+
+    return SegmentationScores(tuple(np.asarray(scores.case_ids)[rows]), scores.labels,
+                              {m: v[rows] for m, v in scores.values.items()},
+                              {m: c[rows] for m, c in scores.counts.items()}, scores.state[rows])
 
 
 def _segmentation_case_metrics():

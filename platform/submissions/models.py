@@ -88,6 +88,9 @@ class Submission(models.Model):
     # Predictions aligned to the phase's case order (float64 .npy), written by the scoring task.
     predictions = models.FileField(storage=private_storage, upload_to="predictions/", blank=True)
     scores = models.JSONField(default=dict, blank=True)
+    # The same metrics on the phase's public cases only: what participants see while the phase runs (scores on
+    # all cases would reveal how an entry does on the private leaderboard's cases).
+    public_scores = models.JSONField(default=dict, blank=True)
     # Container runs: the algorithm's outputs (predictions.csv, or a zip of label maps), scored like an
     # upload; and the tail of its log (hidden cases: organizers only; trial runs: the team too).
     output_file = models.FileField(storage=private_storage, upload_to="container-outputs/", blank=True)

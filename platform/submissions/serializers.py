@@ -18,6 +18,16 @@ def scores_visible(phase, user, organizer: bool | None = None) -> bool:
     return not (phase.leaderboard_visibility == Phase.Visibility.PRIVATE_UNTIL_END and not phase.has_ended())
 
 
+def visible_scores(sub, user, organizer: bool | None = None) -> dict | None:
+    """What a reader sees of a submission's scores: organizers, and everyone once the phase has ended,
+    the scores on all cases; participants while it runs, the scores on the public cases only (None when
+    the phase shows no scores)."""
+    organizer = roles.is_organizer(user, sub.phase.challenge) if organizer is None else organizer
+    if not scores_visible(sub.phase, user, organizer):
+        return None
+    return sub.scores if organizer or sub.phase.has_ended() else sub.public_scores
+
+
 def per_case_visible(phase, user, organizer: bool | None = None) -> bool:
     organizer = roles.is_organizer(user, phase.challenge) if organizer is None else organizer
     return organizer or (phase.publish_per_case and scores_visible(phase, user, organizer))
@@ -58,7 +68,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return cache[sub.phase.challenge_id]
 
     def get_scores(self, sub):
-        return sub.scores if scores_visible(sub.phase, self._user(), self._organizer(sub)) else None
+        return visible_scores(sub, self._user(), self._organizer(sub))
 
     def get_per_case(self, sub):
         if not self.context.get("with_per_case") or not per_case_visible(sub.phase, self._user(), self._organizer(sub)):

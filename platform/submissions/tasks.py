@@ -140,7 +140,7 @@ def score_submission(self, submission_id: int) -> str:
             log.exception("scoring submission %s failed", submission_id)
             finish_submission(submission_id, worker, Status.FAILED, error_message=PLATFORM_FAILURE, failure_cause=FailureCause.PLATFORM)
             return "failed"
-    done = finish_submission(submission_id, worker, Status.SUCCEEDED, scores=scores, scores_updated_at=timezone.now(),
+    done = finish_submission(submission_id, worker, Status.SUCCEEDED, scores=scores, public_scores=sub.public_scores, scores_updated_at=timezone.now(),
                    predictions=sub.predictions.name or "", per_case=sub.per_case.name or "", error_message="")
     log.info("submission %s scored: %s", submission_id, scores)
     return "succeeded" if done else "dropped"
@@ -241,7 +241,7 @@ def _rescore_one(submission_id: int, since) -> str:
             log.exception("re-scoring submission %s failed", submission_id)
             return f"platform error: {type(exc).__name__}"
         sub.scores_updated_at = timezone.now()
-        sub.save(update_fields=["scores", "scores_updated_at", "predictions", "per_case"])
+        sub.save(update_fields=["scores", "public_scores", "scores_updated_at", "predictions", "per_case"])
         stale = [name for name in old_files if name not in (sub.predictions.name, sub.per_case.name)]
         transaction.on_commit(lambda: [sub.predictions.storage.delete(name) for name in stale])
         return ""

@@ -21,7 +21,7 @@ from .serializers import (
     SubmissionSerializer,
     per_case_visible,
     run_log_visible,
-    scores_visible,
+    visible_scores,
 )
 from .services import create_submission
 from .tasks import rescore_targets, send_rescore
@@ -233,7 +233,7 @@ def submission_page(request, pk):
         metrics = list(per_case["values"])
         table = {"metrics": metrics, "rows": [(c, [per_case["values"][m][i] for m in metrics]) for i, c in enumerate(per_case["case_ids"])]}
     return render(request, "submissions/detail.html", {
-        "sub": sub, "phase": phase, "scores": sub.scores if scores_visible(phase, request.user) else None,
+        "sub": sub, "phase": phase, "scores": visible_scores(sub, request.user),
         "per_case": table, "per_case_visible": per_case_visible(phase, request.user),
         "organizer": roles.is_organizer(request.user, phase.challenge),
         "run_log": sub.run_log if run_log_visible(sub, request.user) else None})

@@ -68,8 +68,10 @@ def test_scores_are_shown_when_the_phase_shows_them(visibility, ended, visible):
     phase = PhaseFactory(leaderboard_visibility=visibility, closes_at=closes)
     user, organizer = participant(phase.challenge), UserFactory()
     phase.challenge.organizers.add(organizer)
-    sub = stored(phase, user, scores={"auc": 0.75})
-    assert client_for(user).get(f"/api/submissions/{sub.pk}/").json()["scores"] == ({"auc": 0.75} if visible else None)
+    sub = stored(phase, user, scores={"auc": 0.75}, public_scores={"auc": 0.7})
+    # a participant sees the public cases' scores while the phase runs, all cases' once it has ended
+    expected = ({"auc": 0.75} if ended else {"auc": 0.7}) if visible else None
+    assert client_for(user).get(f"/api/submissions/{sub.pk}/").json()["scores"] == expected
     assert client_for(organizer).get(f"/api/submissions/{sub.pk}/").json()["scores"] == {"auc": 0.75}
 
 
