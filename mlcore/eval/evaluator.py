@@ -110,7 +110,10 @@ def evaluate(task, truth, predictions_by_entry: Mapping[str, object], metrics=No
         metric = metric_objs[m]
         jack = {n: jackknife(plan, stats[(m, n)]) for n in names} if boot.ci_method == "bca" else None
         verdict = None
-        if metric.verdict_test == "delong" and task.name == "binary" and len(names) > 1:
+        # DeLong assumes independent cases and needs 2 cases of each class; clustered data (groups) or
+        # fewer cases fall back to the paired bootstrap verdict, which resamples the clusters whole.
+        analytic_ok = boot.groups is None and y is not None and min(int(np.sum(y == 1)), int(np.sum(y == 0))) >= 2
+        if metric.verdict_test == "delong" and task.name == "binary" and len(names) > 1 and analytic_ok:
             d = delong_pairwise(y, np.stack([preds[n] for n in names]))
             verdict = {"name": "delong", "p_greater": d["p_greater"], "p_two_sided": d["p_two_sided"], "z": d["z"]}
         cmp = compare_entries({n: points[(m, n)] for n in names}, {n: reps[(m, n)] for n in names},
@@ -159,6 +162,8 @@ def _pair_rows(task, metric, names, y, preds, per_case, cmp, verdict, cfg, reps)
     """One row per unordered pair with every applicable test, p-values adjusted per test over the pairs.
     With a margin, a one-sided paired bootstrap non-inferiority test is added in both directions."""
     applicable = _applicable_tests(task, metric, cfg.tests)
+    if verdict is None or verdict.get("name") != "delong":  # DeLong left out (few cases of a class, clusters)
+        applicable = [t for t in applicable if t != "delong"]
     s = len(names)
     raw = {t: np.full((s, s), np.nan) for t in applicable}
     stat = {t: np.full((s, s), np.nan) for t in applicable}

@@ -29,6 +29,18 @@ def _read_bytes(source) -> bytes:
         return fh.read()
 
 
+def header_fields(text: str) -> list[str]:
+    return next(csv.reader(io.StringIO(text)), [])
+
+
+def _ragged_lines(text: str) -> list[str]:
+    """1-based numbers of the non-empty lines whose field count differs from the header's (pandas
+    would otherwise shift the columns of a long first row into an index)."""
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, [])
+    return [str(i) for i, row in enumerate(rows, start=2) if row and len(row) != len(header)]
+
+
 def read_case_table(source, value_columns: list[str] | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Parse a CSV case table into a frame of strings, collecting problems.
 
@@ -47,6 +59,9 @@ def read_case_table(source, value_columns: list[str] | None = None) -> tuple[pd.
     if "," not in header and any(d in header for d in (";", "\t", "|")):
         found = next(d for d in (";", "\t", "|") if d in header)
         return None, [Problem("bad_delimiter", f"expected comma-separated values, found {found!r} as the delimiter in the header {header!r}")]
+    ragged = _ragged_lines(text)
+    if ragged:
+        return None, [Problem("ragged_row", f"every row must have as many fields as the header ({len(header_fields(text))}); not so on line {format_ids(ragged)}")]
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, csv.Error) as exc:

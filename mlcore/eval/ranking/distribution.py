@@ -24,8 +24,14 @@ def rank_distribution(reps, higher_is_better: bool = True, level: float = 0.95) 
     reps: (S, B) replicates on shared resamples. Returns ranks (S, B), median_rank (S,),
     rank_ci_low/high (S,) (the (1 -/+ level)/2 quantiles, lower and higher rank sides), p_best (S,):
     the fraction of resamples in which the entry ranks first, a tie for first sharing the resample equally
-    (so p_best sums to 1), and rank_counts (S, S): how often entry i took rank r + 1.
+    (so p_best sums to 1), and rank_counts (S, S): how often entry i took rank r + 1. Resamples on
+    which every entry is undefined (NaN) are left out.
     """
+    reps = np.asarray(reps, dtype=float)
+    # A resample on which no entry's metric is defined ranks nobody: leave it out (not a tie for first).
+    defined = ~np.isnan(reps).all(axis=0) if reps.ndim == 2 else np.ones(0, bool)
+    if reps.ndim == 2 and not defined.all() and defined.any():
+        reps = reps[:, defined]
     r = ranks(reps, higher_is_better)
     s, b = r.shape
     firsts = r == 1

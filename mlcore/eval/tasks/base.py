@@ -55,6 +55,10 @@ class Task:
         frame, problems = read_case_table(source, [self.truth_column])
         if frame is None:
             raise InvalidInput(problems, "ground truth")
+        empty = [str(i + 2) for i, c in enumerate(frame["case_id"]) if c == ""]
+        if empty:
+            raise InvalidInput([Problem("empty_case_id", f"{len(empty)} row(s) have an empty case_id (lines {format_ids(empty)})")],
+                               "ground truth")
         dup = frame[self.truth_column][frame["case_id"].duplicated()].index
         if len(dup):
             ids = sorted(set(frame["case_id"].iloc[dup]))
