@@ -7,7 +7,8 @@ A phase's container settings live in `phase.task_options` (the Task ignores keys
     container:
       inputs: public/test_inputs.csv   # name of the phase's DataFile holding the cases' inputs
                                        # (default: its only hidden_input DataFile, else its only public_input one)
-      trial_cases: 5                # trial runs see the first N cases of the public subset (0: no trial runs)
+      trial_cases: 5                # trial runs see the first N cases of the public subset (0: no trial runs);
+                                    # their inputs come from a public_input DataFile only (see trial_inputs_data_file)
       trial_runs_per_day: 3         # per team (or solo participant), UTC day; apart from the phase's limits
       memory_mb: 4096, cpus: 1, pids: 128, output_mb: 1024, max_image_mb: 10240
 
@@ -36,13 +37,18 @@ MiB = 1024**2
 INSPECT_IN_REQUEST_BYTES = 256 * MiB
 
 
-#: A DataFile kind for inputs participants must not download; preferred over public_input when a phase
-#: has one (the challenges app does not define it yet: see containers/README.md).
+#: DataFile kinds (challenges.models.DataFile.Kind): hidden inputs are served to organizers only and are
+#: preferred for hidden runs; trial runs read public inputs only.
 HIDDEN_INPUT = "hidden_input"
+PUBLIC_INPUT = "public_input"
 
 
 class InputsMissing(RuntimeError):
     """The phase has no usable inputs for its containers (the organizers' problem, not the team's)."""
+
+
+class NoTrialInputs(InputsMissing):
+    """The phase has no public_input data file a trial run could read."""
 
 
 def options(phase) -> dict:
@@ -104,9 +110,26 @@ def inputs_data_file(phase):
                         "name one in task_options.container.inputs")
 
 
-def case_inputs(phase, case_ids) -> dict[str, tuple[bytes, str]]:
-    """case id -> (file content, suffix) for `case_ids`, read from the phase's inputs file."""
-    data = inputs_data_file(phase)
+def trial_inputs_data_file(phase):
+    """The DataFile a trial run's inputs come from: a public_input one, never hidden inputs (the team sees
+    a trial run's whole log, so a trial image could print whatever it reads). The file named by
+    task_options.container.inputs when it is a public_input one, else the phase's only public_input file."""
+    name = options(phase).get("inputs")
+    public = list(phase.data_files.filter(kind=PUBLIC_INPUT))
+    named = [f for f in public if name and f.name == name]
+    if named:
+        return named[0]
+    if len(public) == 1:
+        return public[0]
+    why = "none" if not public else f"{len(public)}, and task_options.container.inputs names none of them"
+    raise NoTrialInputs(f"phase {phase} has no public inputs for trial runs: trial runs read a {PUBLIC_INPUT} data file "
+                        f"only, never hidden inputs, and the phase has {why}")
+
+
+def case_inputs(phase, case_ids, trial: bool = False) -> dict[str, tuple[bytes, str]]:
+    """case id -> (file content, suffix) for `case_ids`, read from the phase's inputs file (for a trial
+    run: from its public_input file only, see `trial_inputs_data_file`)."""
+    data = trial_inputs_data_file(phase) if trial else inputs_data_file(phase)
     with data.file.open("rb") as fh:
         raw = fh.read()
     wanted = list(case_ids)

@@ -128,7 +128,10 @@ def _run(sub: Submission, worker: str, queue: str, work: Path, beat) -> str:
     phase, pk = sub.phase, sub.pk
     try:
         case_ids = container_runs.trial_case_ids(phase) if sub.is_trial else list(phase.case_ids)
-        cases = container_runs.case_inputs(phase, case_ids)
+        cases = container_runs.case_inputs(phase, case_ids, trial=sub.is_trial)
+    except container_runs.NoTrialInputs as exc:
+        _fail(pk, worker, Reason.PLATFORM_ERROR, f"trial run refused: {exc}", platform=True)
+        return "failed"
     except container_runs.InputsMissing as exc:
         log.error("%s", exc)
         _fail(pk, worker, Reason.PLATFORM_ERROR, f"this phase's inputs for containers are not set up: {exc}", platform=True)

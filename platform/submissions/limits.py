@@ -105,12 +105,17 @@ def check_limits(phase: Phase, team, user, now=None) -> Refusal | None:
 def check_trial_limits(phase: Phase, team, user, now=None) -> Refusal | None:
     """Trial runs have their own small limits, apart from the phase's: one unfinished at a time and
     `task_options.container.trial_runs_per_day` (default 3) per UTC day; platform failures never count."""
-    from .container_runs import options, trial_case_ids
+    from .container_runs import NoTrialInputs, options, trial_case_ids, trial_inputs_data_file
 
     now = now or timezone.now()
     who = f"team {team.name}" if team else "you"
     if not trial_case_ids(phase):
         return Refusal(400, "no_trial_cases", f"phase {phase.title} has no public sample cases for trial runs")
+    try:
+        trial_inputs_data_file(phase)
+    except NoTrialInputs:
+        return Refusal(400, "no_trial_inputs", f"phase {phase.title} has no public inputs for trial runs (trial runs never "
+                       "read hidden inputs); the organizers must add a public_input data file to allow them")
     trials = Submission.objects.filter(phase=phase, is_trial=True).of_entrant(team, user)
     running = list(trials.unfinished().values_list("pk", flat=True))
     if running:

@@ -154,9 +154,34 @@ def test_case_inputs_split_a_table_per_case_and_read_a_zip():
         container_runs.case_inputs(phase, ["c1", "c3"])
     phase.task_options = {}
     assert container_runs.inputs_data_file(phase).name == "inputs.csv"  # the only public_input file
-    DataFile.objects.create(challenge=phase.challenge, phase=phase, kind=container_runs.HIDDEN_INPUT, name="hidden.csv",
+    DataFile.objects.create(challenge=phase.challenge, phase=phase, kind=DataFile.Kind.HIDDEN_INPUT, name="hidden.csv",
                             file=ContentFile(b"case_id,x\nc1,1\n", name="hidden.csv"))
     assert container_runs.case_inputs(phase, ["c1"]) == {"c1": (b"x\n1\n", ".csv")}  # hidden inputs come first
+    # A trial run's team sees its whole log: its inputs come from the public_input file only, even when the
+    # phase's inputs option names the hidden file.
+    public_c1 = {"c1": (b"mean_radius,mean_texture\n17.99,10.38\n", ".csv")}
+    assert container_runs.case_inputs(phase, ["c1"], trial=True) == public_c1
+    phase.task_options = {"container": {"inputs": "hidden.csv"}}
+    assert container_runs.case_inputs(phase, ["c1"]) == {"c1": (b"x\n1\n", ".csv")}
+    assert container_runs.case_inputs(phase, ["c1"], trial=True) == public_c1
+    phase.data_files.filter(kind=DataFile.Kind.PUBLIC_INPUT).delete()
+    with pytest.raises(container_runs.NoTrialInputs, match="no public inputs for trial runs"):
+        container_runs.case_inputs(phase, ["c1"], trial=True)
+
+
+def test_a_phase_with_hidden_inputs_only_refuses_trial_runs(sent):
+    phase = container_phase()
+    phase.data_files.update(kind=DataFile.Kind.HIDDEN_INPUT)
+    user = participant(phase.challenge)
+    resp = post_image(user, phase, trial="true")
+    assert resp.status_code == 400 and resp.json()["code"] == "no_trial_inputs", resp.json()
+    assert "no public inputs for trial runs" in resp.json()["detail"] and Submission.objects.count() == 0
+    # A trial queued before the public inputs went away never reads the hidden ones: it fails, not counting.
+    sub = stored(phase, user, kind="container", is_trial=True, status=Status.QUEUED, content=archive())
+    assert container_tasks.run_container_submission(sub.pk) == "failed"
+    sub.refresh_from_db()
+    assert sub.status == Status.FAILED and sub.failure_cause == FailureCause.PLATFORM and not sub.counts_against_limits
+    assert "trial run refused" in sub.error_message and "no public inputs for trial runs" in sub.error_message
 
 
 def test_limits_and_queue_come_from_the_phase():
