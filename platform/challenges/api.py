@@ -23,6 +23,11 @@ from .serializers import (
 )
 
 
+def _body(request) -> dict:
+    """The request's fields; a body that is not an object (a JSON list, a string) has none."""
+    return request.data if hasattr(request.data, "get") else {}
+
+
 class ChallengeList(APIView):
     permission_classes = [AllowAny]
 
@@ -106,7 +111,7 @@ class MyRegistration(APIView):
     def post(self, request, slug):
         challenge = get_object_or_404(Challenge, slug=slug)
         require_login(request.user)
-        if str(request.data.get("accept_terms", "")).lower() not in ("true", "1", "yes", "on"):
+        if str(_body(request).get("accept_terms", "")).lower() not in ("true", "1", "yes", "on"):
             return Response({"detail": "registration requires accepting the terms: send accept_terms=true"}, status=400)
         if roles.registration(request.user, challenge):
             return Response({"detail": "you are already registered to this challenge"}, status=400)
@@ -133,7 +138,7 @@ class RegistrationDecision(APIView):
     def post(self, request, pk):
         reg = get_object_or_404(Registration, pk=pk)
         require_organizer(request.user, reg.challenge)
-        decision = request.data.get("decision")
+        decision = _body(request).get("decision")
         if decision not in ("approve", "reject"):
             return Response({"detail": f"expected decision 'approve' or 'reject'; found {decision!r}"}, status=400)
         reg.status = Registration.Status.APPROVED if decision == "approve" else Registration.Status.REJECTED
@@ -184,7 +189,7 @@ class TeamList(APIView):
         if roles.is_organizer(request.user, challenge) and not roles.is_participant(request.user, challenge):
             return Response({"detail": "organizers do not form teams; register as a participant first"}, status=403)
         try:
-            team = teams.create_team(request.user, challenge, request.data.get("name"))
+            team = teams.create_team(request.user, challenge, _body(request).get("name"))
         except teams.TeamError as exc:
             return _team_error(exc)
         return Response(TeamSerializer(team).data, status=201)
@@ -208,7 +213,7 @@ class TeamInvitations(APIView):
         if roles.team_of(request.user, team.challenge) != team:
             return Response({"detail": "only members of this team may invite"}, status=403)
         try:
-            invitation = teams.invite(team, request.user, request.data.get("username", ""))
+            invitation = teams.invite(team, request.user, _body(request).get("username", ""))
         except teams.TeamError as exc:
             return _team_error(exc)
         return Response(InvitationSerializer(invitation).data, status=201)
@@ -224,7 +229,7 @@ class InvitationResponse(APIView):
         require_login(request.user)
         if invitation.invitee != request.user:
             return Response({"detail": "only the invited user may answer this invitation"}, status=403)
-        accept = str(request.data.get("accept", "")).lower() in ("true", "1", "yes", "on")
+        accept = str(_body(request).get("accept", "")).lower() in ("true", "1", "yes", "on")
         try:
             return Response(InvitationSerializer(teams.respond(invitation, accept)).data)
         except teams.TeamError as exc:

@@ -61,7 +61,8 @@ def edit(request, slug):
     challenge = get_object_or_404(Challenge, slug=slug)
     if not roles.is_organizer(request.user, challenge):
         raise PermissionDenied("only organizers edit a challenge")
-    PhaseFormSet = modelformset_factory(Phase, form=PhaseForm, extra=0)
+    # edit_only: the form edits the challenge's phases; new phases come from bundles, never from here.
+    PhaseFormSet = modelformset_factory(Phase, form=PhaseForm, extra=0, edit_only=True)
     form = ChallengeForm(request.POST or None, instance=challenge)
     phases = PhaseFormSet(request.POST or None, queryset=challenge.phases.all(), prefix="phases")
     if request.method == "POST" and form.is_valid() and phases.is_valid():
@@ -78,8 +79,12 @@ def registrations(request, slug):
     if not roles.is_organizer(request.user, challenge):
         raise PermissionDenied("only organizers see registrations")
     if request.method == "POST":
-        reg = get_object_or_404(Registration, pk=request.POST.get("registration"), challenge=challenge)
-        reg.status = Registration.Status.APPROVED if request.POST.get("decision") == "approve" else Registration.Status.REJECTED
+        pk, decision = request.POST.get("registration", ""), request.POST.get("decision")
+        if not pk.isdigit() or decision not in ("approve", "reject"):
+            messages.error(request, f"expected a registration id and approve or reject; found {pk!r} and {decision!r}")
+            return HttpResponseRedirect(request.path)
+        reg = get_object_or_404(Registration, pk=int(pk), challenge=challenge)
+        reg.status = Registration.Status.APPROVED if decision == "approve" else Registration.Status.REJECTED
         reg.decided_by = request.user
         reg.save()
         return HttpResponseRedirect(request.path)

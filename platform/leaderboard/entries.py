@@ -21,11 +21,12 @@ def select_entries(phase: Phase) -> tuple[list, list]:
     if phase.entry_selection == Phase.EntrySelection.BEST:
         primary = phase.task.metric(phase.primary_metric)
         sign = 1 if primary.higher_is_better else -1
+        # Judged on the public cases only: choosing by all cases would pick on the private ones too.
         for s in subs:
-            if s.is_baseline or s.scores.get(primary.name) is None:
+            if s.is_baseline or s.public_scores.get(primary.name) is None:
                 continue
             best = chosen.get(_owner(s))
-            if best is None or sign * s.scores[primary.name] > sign * best.scores[primary.name]:
+            if best is None or sign * s.public_scores[primary.name] > sign * best.public_scores[primary.name]:
                 chosen[_owner(s)] = s
     else:
         for s in subs:  # later ones replace earlier ones; a final one is never replaced

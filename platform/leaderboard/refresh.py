@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -26,17 +28,28 @@ from .compute import build
 from .models import LeaderboardState, Snapshot, Subset
 
 log = logging.getLogger(__name__)
+STALE_PENDING_S = 300  # a recomputation takes seconds; a mark this old lost its message
 
 
 def request_refresh(phase_id: int) -> bool:
     """Mark the leaderboard pending; queue a recomputation unless one is already pending."""
     LeaderboardState.objects.get_or_create(phase_id=phase_id)
-    marked = LeaderboardState.objects.filter(phase_id=phase_id, pending=False).update(pending=True, requested_at=timezone.now())
+    now = timezone.now()
+    # Pending for long means the message was lost (a broker down at commit): claim the mark again.
+    stale = Q(pending=True, requested_at__lt=now - timedelta(seconds=STALE_PENDING_S))
+    marked = LeaderboardState.objects.filter(Q(phase_id=phase_id) & (Q(pending=False) | stale)).update(pending=True, requested_at=now)
     if marked:
         transaction.on_commit(
             lambda: refresh_leaderboard.apply_async((phase_id,), queue="scoring"),
             robust=True)
     return bool(marked)
+
+
+@receiver(post_save, sender=Phase)
+def _phase_saved(sender, instance, created=False, **kwargs):
+    """Metrics, dates, visibility or publication changed: the stored documents must follow."""
+    if not created:
+        request_refresh(instance.pk)
 
 
 @receiver(post_save, sender=Submission)

@@ -12,9 +12,17 @@ from rest_framework.authentication import TokenAuthentication
 from challenges import roles
 from challenges.models import Phase
 
+from .compute import public_figures
 from .hot_cache import cached
 from .models import Snapshot
 from .visibility import default_subset, visible_subsets
+
+
+def _private(response):
+    """What a reader may see depends on who they are: no shared cache may keep it."""
+    response["Cache-Control"] = "private, max-age=0"
+    response["Vary"] = "Cookie, Authorization"
+    return response
 
 
 def _user(request):
@@ -63,8 +71,8 @@ def leaderboard_json(request, phase_id):
     document = cached(("document", phase_id, subset), lambda: Snapshot.objects.filter(
         phase_id=phase_id, subset=subset).values_list("document", flat=True).first())
     if document is None:
-        return JsonResponse(_pending(phase, subset))
-    return HttpResponse(document, content_type="application/json")
+        return _private(JsonResponse(_pending(phase, subset)))
+    return _private(HttpResponse(document, content_type="application/json"))
 
 
 def leaderboard_statistics(request, phase_id):
@@ -73,7 +81,7 @@ def leaderboard_statistics(request, phase_id):
         _, subset, snap = _snapshot(request, phase, "statistics")
     except PermissionDenied as exc:
         return JsonResponse({"detail": str(exc)}, status=403)
-    return HttpResponse(snap.statistics, content_type="application/json") if snap else JsonResponse(_pending(phase, subset))
+    return _private(HttpResponse(snap.statistics, content_type="application/json") if snap else JsonResponse(_pending(phase, subset)))
 
 
 def leaderboard_csv(request, phase_id):
@@ -92,7 +100,7 @@ def leaderboard_csv(request, phase_id):
                          r["created_at"]])
     response = HttpResponse(out.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{phase.challenge.slug}-{phase.slug}-{subset}-leaderboard.csv"'
-    return response
+    return _private(response)
 
 
 def leaderboard_report(request, phase_id):
@@ -121,6 +129,9 @@ def leaderboard_page(request, slug, phase_slug):
         snap = Snapshot.objects.only("document", "figures", "organizer_figures").get(pk=snap.pk)
     doc = json.loads(snap.document) if snap else _pending(phase, subset)
     figures = json.loads(snap.organizer_figures if organizer else snap.figures) if snap else {}
+    if not organizer:  # the phase's settings now, not when the snapshot was computed
+        figures = {name: fig for name, fig in public_figures(figures, phase.publish_per_case).items()
+                   if name != "roc" or phase.has_ended()}
     return render(request, "leaderboard/leaderboard.html", {
         "phase": phase, "doc": doc, "subset": subset, "subsets": visible_subsets(user, phase), "figures": figures,
         "is_organizer": organizer, "metrics": doc.get("metrics", []),
