@@ -169,9 +169,21 @@ def _run(sub: Submission, worker: str, queue: str, work: Path, beat) -> str:
         _fail_output_invalid(sub, worker, run.outputs.problems, log_tail)
         return "failed"
     if not result.succeeded:
-        _fail(pk, worker, result.reason, f"{result.reason.value}: {result.message}{_log_note(sub)}", log_tail)
+        _fail_run(sub, worker, result, log_tail)
         return "failed"
     return _score(sub, worker, run, case_ids, log_tail)
+
+
+def _fail_run(sub: Submission, worker: str, result, log_tail: str) -> None:
+    """Fail with why the run ended. The result's details (the exit code, which limit) are chosen by the
+    algorithm, so on hidden cases they could carry hidden inputs out (an exit code encodes a byte): a
+    hidden run's team sees the reason's generic message only, the organizers the details at the end of
+    the run log; a trial run's team sees everything."""
+    if sub.is_trial:
+        _fail(sub.pk, worker, result.reason, f"{result.reason.value}: {result.message}", log_tail)
+        return
+    _fail(sub.pk, worker, result.reason, f"{result.reason.value}: {result.reason.message}{_log_note(sub)}",
+          f"{log_tail}\n--- how the run ended (organizers only) ---\n{result.message}\n")
 
 
 def _fail_output_invalid(sub: Submission, worker: str, problems, log_tail: str) -> None:

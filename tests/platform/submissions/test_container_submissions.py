@@ -217,6 +217,48 @@ def test_a_phase_without_inputs_fails_as_the_platforms_fault(sent):
     assert "expected one public_input (or hidden_input) data file" in sub.error_message and sub.run_reason == "platform_error"
 
 
+class EndingExecutor:
+    """Stands in for the sandbox: every run ends with `result` (no engine)."""
+
+    client = None
+
+    def __init__(self, result):
+        self.result = result
+
+    def run(self, image, inputs_dir, outputs_dir, limits, run_id=None, heartbeat=None):
+        return self.result
+
+
+@pytest.fixture
+def run_ends(monkeypatch):
+    """run_ends(result): container jobs load their image without an engine and their run ends with `result`."""
+    from submissions import executors
+    from submissions.executors.image_cache import LoadedImage
+
+    monkeypatch.setattr(executors, "load_image", lambda client, path, report: LoadedImage("sha256:x", "podium/x", False, 0.0))
+    return lambda result: monkeypatch.setattr(container_tasks, "executor", lambda queue, worker: EndingExecutor(result))
+
+
+@pytest.mark.parametrize("trial", [False, True])
+def test_a_hidden_runs_team_sees_the_generic_reason_and_the_organizers_the_exit_code(sent, run_ends, trial):
+    from submissions.executors import Reason, RunResult
+
+    phase = container_phase()
+    user = participant(phase.challenge)
+    run_ends(RunResult(17, Reason.NONZERO_EXIT, "printed 17.99", 1.0, detail="exit code 17"))
+    sub = stored(phase, user, kind="container", is_trial=trial, status=Status.QUEUED, content=archive())
+    assert container_tasks.run_container_submission(sub.pk) == "failed"
+    sub.refresh_from_db()
+    assert sub.status == Status.FAILED and sub.failure_cause == FailureCause.PARTICIPANT and sub.run_reason == "nonzero_exit"
+    assert sub.error_message.startswith(f"nonzero_exit: {Reason.NONZERO_EXIT.message}")
+    assert sub.run_log.startswith("printed 17.99")
+    if trial:  # public sample cases: the team sees everything
+        assert "exit code 17" in sub.error_message
+    else:  # hidden cases: the exit code (the algorithm's choice) stays in the organizers' run log
+        assert "17" not in sub.error_message and "shown to the organizers only" in sub.error_message
+        assert "exit code 17" in sub.run_log
+
+
 def test_the_submit_page_takes_an_image_on_container_phases(sent, django_capture_on_commit_callbacks):
     phase, predictions_only = container_phase(), binary_phase()
     user = participant(phase.challenge)
