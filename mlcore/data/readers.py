@@ -25,8 +25,12 @@ def read_table(path, **kwargs):
     return pd.read_csv(path, sep=sep, na_values=["n/a"], **kwargs)
 
 
-def _parse_value(text: str):
-    if text in ("", "n/a", "NA", "nan", "NaN"):
+#: Identifier columns stay text: "007" is not 7.
+ID_COLUMNS = ("case_id", "subject", "participant_id", "session_id")
+
+
+def _parse_value(text: str | None):
+    if text is None or text in ("", "n/a", "NA", "nan", "NaN"):  # None: a short row's missing cells
         return None
     for cast in (int, float):
         try:
@@ -38,12 +42,13 @@ def _parse_value(text: str):
 
 def read_records(path) -> list[dict]:
     """A CSV (TSV by extension ``.tsv``) as a list of row dicts, without pandas: numbers parsed as int or
-    float, empty and ``n/a`` cells as None, anything else kept as text."""
+    float (identifier columns, `ID_COLUMNS`, stay text), empty, missing and ``n/a`` cells as None,
+    anything else kept as text; extra cells beyond the header are dropped."""
     import csv
 
-    with open(path, newline="", encoding="utf-8") as fh:
+    with open(path, newline="", encoding="utf-8-sig") as fh:  # -sig: a byte-order mark is not part of a name
         rows = csv.DictReader(fh, delimiter="\t" if str(path).endswith(".tsv") else ",")
-        return [{k: _parse_value(v) for k, v in row.items()} for row in rows]
+        return [{k: (v if k in ID_COLUMNS else _parse_value(v)) for k, v in row.items() if k is not None} for row in rows]
 
 
 def _is_nifti(path: str) -> bool:

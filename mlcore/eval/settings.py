@@ -5,6 +5,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 
+def _check(name: str, value, ok, expected: str) -> None:
+    """Settings are checked before any work: a wrong value fails at once, naming what was expected."""
+    try:
+        good = bool(ok(value))
+    except TypeError:
+        good = False
+    if not good:
+        raise ValueError(f"{name}: expected {expected}; found {value!r}")
+
+
 @dataclass(frozen=True)
 class BootstrapSettings:
     """n_resamples: B. seed: integer in [0, 2**64). stratify: keep class counts in every resample
@@ -18,6 +28,11 @@ class BootstrapSettings:
     level: float = 0.95
     ci_method: str = "percentile"
     chunk_size: int | None = None
+
+    def __post_init__(self):
+        _check("n_resamples", self.n_resamples, lambda v: isinstance(v, int) and v >= 1, "a whole number >= 1")
+        _check("level", self.level, lambda v: 0 < v < 1, "a confidence level between 0 and 1, such as 0.95")
+        _check("ci_method", self.ci_method, lambda v: v in ("percentile", "basic", "bca"), "percentile, basic or bca")
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -40,6 +55,11 @@ class TestSettings:
     margin: float = 0.0
     mcnemar_variant: str = "exact"
     wilcoxon_method: str = "auto"
+
+    def __post_init__(self):
+        _check("correction", self.correction, lambda v: v in ("holm", "bonferroni", "bh", "none"), "holm, bonferroni, bh or none")
+        _check("alpha", self.alpha, lambda v: 0 < v < 1, "a significance level between 0 and 1, such as 0.05")
+        _check("margin", self.margin, lambda v: v >= 0, "a non-negative margin in metric units")
 
     def to_dict(self) -> dict:
         return {**asdict(self), "tests": list(self.tests)}

@@ -31,6 +31,8 @@ def wilcoxon_test(x, y=None, alternative: str = "two-sided", method: str = "auto
     method: ``auto``, ``exact`` or ``normal``. Returns statistic V, p_value, n (non-zero differences),
     method used and, for the normal approximation, z.
     """
+    if alternative not in ("two-sided", "greater", "less"):
+        raise ValueError(f"alternative must be two-sided, greater or less, got {alternative!r}")
     d = np.asarray(x, dtype=float) - (0.0 if y is None else np.asarray(y, dtype=float))
     d = d[d != 0]
     n = d.size

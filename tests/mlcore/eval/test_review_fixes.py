@@ -44,3 +44,17 @@ def test_a_ragged_first_row_is_reported_not_shifted():
 def test_truth_with_an_empty_case_id_is_refused():
     with pytest.raises(InvalidInput, match="empty case_id"):
         get_task("binary").read_truth(b"case_id,label\n,1\nc2,0\n")
+
+
+def test_settings_are_checked_before_any_work():
+    with pytest.raises(ValueError, match="level: expected a confidence level between 0 and 1, such as 0.95; found 95"):
+        evaluate(get_task("binary"), GroundTruth(("a", "b"), np.array([1, 0])), {"e": np.array([0.9, 0.1])},
+                 bootstrap={"level": 95})
+    from mlcore.eval.settings import TestSettings
+
+    with pytest.raises(ValueError, match="alpha: expected"):
+        TestSettings(alpha=5)
+    from mlcore.eval.stats.wilcoxon import wilcoxon_test
+
+    with pytest.raises(ValueError, match="alternative must be"):
+        wilcoxon_test([1.0, 2.0, 3.0], alternative="bigger")
