@@ -1,8 +1,10 @@
 """Who may submit to a phase now, and the team's limits (per UTC day, in total, at once).
 
-An entrant is a team, or a participant without a team. Submissions that were cancelled or that failed
-through the platform's fault never count (`SubmissionQuerySet.counting`). A refusal says why and, where
-there is one, when the entrant can submit again (ISO time and seconds).
+An entrant is a team, or a participant without a team; a person's usage is never below the count of
+their own submissions in the phase (in any team), so leaving or changing teams resets nothing.
+Submissions that were cancelled or that failed through the platform's fault never count
+(`SubmissionQuerySet.counting`). A refusal says why and, where there is one, when the entrant can
+submit again (ISO time and seconds).
 """
 
 from __future__ import annotations
@@ -76,27 +78,42 @@ def check_permission(user, phase: Phase, now=None, baseline: bool = False, kind:
 
 
 def check_limits(phase: Phase, team, user, now=None) -> Refusal | None:
-    """The entrant's limits for `phase` (0 means no limit). Call under the entrant's lock (`lock_entrant`)."""
+    """The entrant's limits for `phase` (0 means no limit). Call under the entrant's lock (`lock_entrant`).
+
+    A person's usage is the larger of their team's (or, solo, their own teamless submissions') and all
+    the submissions they made themselves in the phase, in any team: leaving a team (or moving to another)
+    does not give them a fresh quota."""
     now = now or timezone.now()
-    who = f"team {team.name}" if team else "you"
-    mine = Submission.objects.filter(phase=phase, is_baseline=False, is_trial=False).of_entrant(team, user)
+    entrant = Submission.objects.filter(phase=phase, is_baseline=False, is_trial=False)
+    own = entrant.filter(creator=user)
+    entrant = entrant.of_entrant(team, user)
+
+    def who(team_count: int, own_count: int) -> str:
+        return f"team {team.name}" if team and team_count >= own_count else "you"
+
     if phase.limit_concurrent:
-        running = list(mine.unfinished().values_list("pk", flat=True))
+        team_running = list(entrant.unfinished().values_list("pk", flat=True))
+        own_running = list(own.unfinished().values_list("pk", flat=True))
+        running = team_running if len(team_running) >= len(own_running) else own_running
         if len(running) >= phase.limit_concurrent:
-            return Refusal(429, "concurrent_limit", f"{who} already {'has' if team else 'have'} {len(running)} unfinished "
+            by = who(len(team_running), len(own_running))
+            return Refusal(429, "concurrent_limit", f"{by} already {'have' if by == 'you' else 'has'} {len(running)} unfinished "
                            f"submission(s) (ids {', '.join(map(str, running))}); the limit is {phase.limit_concurrent} at once: "
                            "submit again when one has finished", extra={"limit": phase.limit_concurrent, "unfinished": running})
-    counting = mine.counting()
     if phase.limit_total:
-        total = counting.count()
+        by_team, by_you = entrant.counting().count(), own.counting().count()
+        total = max(by_team, by_you)
         if total >= phase.limit_total:
-            return Refusal(403, "total_limit", f"{who} used all {phase.limit_total} submissions of this phase",
+            return Refusal(403, "total_limit", f"{who(by_team, by_you)} used all {phase.limit_total} submissions of this phase",
                            extra={"limit": phase.limit_total, "used": total})
     if phase.limit_per_day:
         midnight = next_utc_midnight(now)
-        today = counting.filter(created_at__gte=midnight - timedelta(days=1), created_at__lt=midnight).count()
+        day = {"created_at__gte": midnight - timedelta(days=1), "created_at__lt": midnight}
+        by_team, by_you = entrant.counting().filter(**day).count(), own.counting().filter(**day).count()
+        today = max(by_team, by_you)
         if today >= phase.limit_per_day:
-            return Refusal(429, "daily_limit", f"{who} made {today} submission(s) today (UTC), the daily limit of this phase; "
+            who_today = who(by_team, by_you)
+            return Refusal(429, "daily_limit", f"{who_today} made {today} submission(s) today (UTC), the daily limit of this phase; "
                            f"submit again from {midnight.isoformat()}", retry_at=midnight, now=now,
                            extra={"limit": phase.limit_per_day, "used": today})
     return None

@@ -112,6 +112,28 @@ def test_a_team_shares_its_limits_and_records_the_team():
     assert upload(client_for(solo), phase).status_code == 201
 
 
+@pytest.mark.parametrize("limits, code", [({"limit_per_day": 1}, "daily_limit"), ({"limit_total": 1}, "total_limit"),
+                                           ({"limit_concurrent": 1}, "concurrent_limit")])
+def test_leaving_a_team_or_moving_to_another_gives_no_fresh_quota(limits, code):
+    """A person's usage is the larger of their team's and their own (made in any team)."""
+    from challenges import teams
+
+    phase = PhaseFactory(**{"limit_per_day": 0, "limit_total": 0, "limit_concurrent": 0, **limits})
+    a, b, c = (participant(phase.challenge) for _ in range(3))
+    first = team_with(phase.challenge, a, b)
+    resp = upload(client_for(a), phase)
+    assert resp.status_code == 201 and Submission.objects.get(pk=resp.json()["id"]).team == first
+    teams.leave(a, first)
+    alone = upload(client_for(a), phase)  # solo now: their own submission in the team still counts
+    assert alone.json()["code"] == code and alone.json()["detail"].startswith("you "), alone.json()
+    assert upload(client_for(b), phase).json()["code"] == code  # the team's count is unchanged
+    team_with(phase.challenge, a, c, name="other")
+    moved = upload(client_for(a), phase)
+    assert moved.json()["code"] == code and moved.json()["detail"].startswith("you "), moved.json()
+    assert upload(client_for(c), phase).status_code == 201  # their new teammate's quota is the team's
+    assert Submission.objects.count() == 2
+
+
 def test_phase_dates_refuse_with_the_dates():
     now = timezone.now()
     later = PhaseFactory(opens_at=now + timedelta(days=2))
