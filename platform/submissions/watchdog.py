@@ -70,7 +70,9 @@ def run_watchdog(now=None) -> dict:
                     acted["failed"].append(pk)
                     continue
                 log.warning("submission %s: worker %s stopped heartbeating (last %s); re-queued", pk, sub.worker, last)
-                sub.move_to(Status.QUEUED, worker="", heartbeat_at=None, queued_at=now)
+                # The deadline was the lost claim's: the next claim sets its own (a job that waited in the
+                # queue past the old one would otherwise be failed right after being claimed).
+                sub.move_to(Status.QUEUED, worker="", heartbeat_at=None, queued_at=now, deadline_at=None)
                 sub.save()
                 transaction.on_commit(lambda sub=sub: send_job(sub), robust=True)
                 acted["requeued"].append(pk)

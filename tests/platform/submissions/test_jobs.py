@@ -45,6 +45,26 @@ def test_watchdog_requeues_a_job_whose_worker_stopped_heartbeating(settings, dja
     assert lost.attempts == 2 and lost.scores["auc"] == pytest.approx(6 / 9, abs=1e-12)
 
 
+def test_a_requeued_job_gets_a_fresh_deadline_when_claimed_again(settings, django_capture_on_commit_callbacks):
+    settings.PODIUM_HEARTBEAT_STALE_S = 30
+    old_deadline = timezone.now() + timedelta(seconds=60)
+    lost = running(PhaseFactory(), UserFactory(), heartbeat_age=31, deadline_at=old_deadline)
+    with mock.patch("submissions.tasks.score_submission.apply_async"), django_capture_on_commit_callbacks(execute=True):
+        assert run_watchdog()["requeued"] == [lost.pk]
+    lost.refresh_from_db()
+    assert lost.status == Status.QUEUED and lost.deadline_at is None
+    # it waits in the queue past the lost claim's deadline, then a worker claims it: a deadline of its own
+    later = old_deadline + timedelta(seconds=10)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        claimed = claim_submission(lost.pk, "w-next")
+    assert claimed.deadline_at == later + timedelta(seconds=settings.PODIUM_SCORING_DEADLINE_S)
+    with django_capture_on_commit_callbacks(execute=True):
+        acted = run_watchdog(now=later + timedelta(seconds=1))
+    assert lost.pk not in acted["failed"]
+    lost.refresh_from_db()
+    assert lost.status == Status.RUNNING and lost.worker == "w-next"
+
+
 def test_a_job_held_by_a_live_worker_is_not_claimed_twice():
     sub = running(PhaseFactory(), UserFactory(), worker="w-alive", heartbeat_age=1)
     assert claim_submission(sub.pk, "w-other") is None
