@@ -243,7 +243,8 @@ def _rescore_one(submission_id: int, since) -> str:
         sub.scores_updated_at = timezone.now()
         sub.save(update_fields=["scores", "public_scores", "scores_updated_at", "predictions", "per_case"])
         stale = [name for name in old_files if name not in (sub.predictions.name, sub.per_case.name)]
-        transaction.on_commit(lambda: [sub.predictions.storage.delete(name) for name in stale])
+        # robust: the scores are committed; a file that cannot be deleted now must not stop the re-score job
+        transaction.on_commit(lambda: [sub.predictions.storage.delete(name) for name in stale], robust=True)
         return ""
 
 

@@ -221,6 +221,23 @@ def test_rescoring_replaces_the_stored_predictions_file(django_capture_on_commit
     assert not sub.predictions.storage.exists(old)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_file_that_cannot_be_deleted_does_not_stop_a_rescore_job():
+    phase, user = PhaseFactory(), UserFactory()
+    subs = [stored(phase, user, status=Status.QUEUED) for _ in range(2)]
+    for s in subs:
+        score_submission.run(s.pk)
+    Submission.objects.update(scores={"auc": 0.0})
+    job = RescoreJob.objects.create(phase=phase, created_by=user, total=2)
+    storage = type(Submission.objects.get(pk=subs[0].pk).predictions.storage)
+    with mock.patch.object(storage, "delete", side_effect=OSError("storage unavailable")) as delete:
+        assert rescore_phase.run(job.pk) == "succeeded"
+    assert delete.call_count >= 2  # tried after each submission's commit
+    job.refresh_from_db()
+    assert (job.status, job.done, job.failed) == (RescoreJob.State.SUCCEEDED, 2, 0)
+    assert all(s.scores["auc"] == pytest.approx(6 / 9) for s in Submission.objects.all())
+
+
 def test_the_watchdog_resends_a_container_job_to_the_task_registered_for_its_kind(settings, django_capture_on_commit_callbacks):
     from submissions import tasks
 
