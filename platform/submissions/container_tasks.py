@@ -58,11 +58,12 @@ def executor(queue: str, worker: str):
     return _executors[key]
 
 
-def send_container_job(sub: Submission, countdown: float | None = None) -> None:
-    """Send the container job's message to the phase's queue (short-lived, like every job message)."""
+def send_container_job(sub: Submission) -> None:
+    """Send the container job's message to the phase's queue (short-lived, like every job message). No
+    countdown, ever: an ETA message sits unexecuted in a late-acking solo worker."""
     # The hard time limit (prefork pools) lies past the job's deadline: the executor kills the container
     # at the phase's limit itself; a Celery kill would skip its clean-up (left to reap_orphans).
-    run_container_submission.apply_async((sub.pk,), queue=container_runs.queue_for(sub.phase), countdown=countdown,
+    run_container_submission.apply_async((sub.pk,), queue=container_runs.queue_for(sub.phase),
                                          expires=settings.PODIUM_MESSAGE_EXPIRES_S,
                                          time_limit=container_runs.job_deadline(sub.phase).total_seconds() + 60)
 
@@ -79,7 +80,7 @@ def _fail(pk, worker, reason: Reason | str, message: str, log_tail: str = "", pl
 
 
 def _retry_or_fail(sub: Submission, worker: str, detail: str, log_tail: str = "") -> str:
-    """A platform fault: re-queue the job (sent again in a few seconds) or, after PODIUM_MAX_ATTEMPTS, fail
+    """A platform fault: re-queue the job (sent again at once) or, after PODIUM_MAX_ATTEMPTS, fail
     it as the platform's. Neither consumes the team's quota."""
     if sub.attempts >= settings.PODIUM_MAX_ATTEMPTS:
         _fail(sub.pk, worker, Reason.PLATFORM_ERROR, f"the container could not be run {sub.attempts} times: {detail}",
@@ -92,7 +93,7 @@ def _retry_or_fail(sub: Submission, worker: str, detail: str, log_tail: str = ""
         row.move_to(Status.QUEUED, worker="", heartbeat_at=None, queued_at=timezone.now(), deadline_at=None,
                     error_message=f"attempt {row.attempts} failed on the platform's side ({detail}); it will run again")
         row.save()
-        transaction.on_commit(lambda: send_container_job(row, countdown=5), robust=True)
+        transaction.on_commit(lambda: send_container_job(row), robust=True)
     log.warning("submission %s: platform fault (%s); re-queued", sub.pk, detail)
     return "requeued"
 

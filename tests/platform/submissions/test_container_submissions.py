@@ -259,6 +259,26 @@ def test_a_hidden_runs_team_sees_the_generic_reason_and_the_organizers_the_exit_
         assert "exit code 17" in sub.run_log
 
 
+def test_a_platform_fault_requeues_the_job_at_once_without_a_countdown(run_ends, monkeypatch,
+                                                                       django_capture_on_commit_callbacks):
+    """An ETA message sits unexecuted in a late-acking solo worker: a re-sent job has no countdown nor eta."""
+    from submissions.executors import Reason, RunResult
+
+    options = []
+    monkeypatch.setattr(container_tasks.run_container_submission, "apply_async",
+                        lambda args, **kw: options.append((args[0], kw)))
+    phase = container_phase()
+    run_ends(RunResult(None, Reason.PLATFORM_ERROR, "", 0.0, detail="engine unreachable"))
+    sub = stored(phase, participant(phase.challenge), kind="container", status=Status.QUEUED, content=archive())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert container_tasks.run_container_submission(sub.pk) == "requeued"
+    sub.refresh_from_db()
+    assert sub.status == Status.QUEUED and sub.deadline_at is None and "it will run again" in sub.error_message
+    assert [pk for pk, _ in options] == [sub.pk]
+    kw = options[0][1]
+    assert kw["queue"] == "containers-cpu" and kw.get("countdown") is None and kw.get("eta") is None
+
+
 def test_the_submit_page_takes_an_image_on_container_phases(sent, django_capture_on_commit_callbacks):
     phase, predictions_only = container_phase(), binary_phase()
     user = participant(phase.challenge)
