@@ -26,16 +26,6 @@ def _predictions(sub, rows: np.ndarray) -> np.ndarray:
         return np.load(fh)[rows]
 
 
-def _segmentation_scores(sub, rows: np.ndarray):
-    """The entry's stored per-case values and counts (never the uploaded label maps), for `rows`."""
-    from mlcore.eval.segmentation.results import SegmentationScores
-
-    with sub.per_case.open("rb") as fh, np.load(fh, allow_pickle=False) as arrays:
-        s = SegmentationScores.from_arrays(arrays)
-    return SegmentationScores(tuple(np.asarray(s.case_ids)[rows]), s.labels, {m: v[rows] for m, v in s.values.items()},
-                              {m: c[rows] for m, c in s.counts.items()}, s.state[rows])
-
-
 def settings_of(phase) -> dict:
     classification = phase.task_type in ("binary", "multiclass")
     return {
@@ -47,7 +37,7 @@ def settings_of(phase) -> dict:
 
 def evaluate_subset(phase, subset: str, entries: dict, cache: bool = True):
     """Evaluation of `entries` ({name: Submission}) on the phase's `subset` cases (None without cases)."""
-    from submissions.evaluation import read_truth, task_for
+    from submissions.evaluation import read_truth, stored_case_scores, task_for
 
     case_ids = subset_case_ids(phase, subset)
     segmentation = phase.task_type == "segmentation"
@@ -60,7 +50,7 @@ def evaluate_subset(phase, subset: str, entries: dict, cache: bool = True):
     if segmentation:
         task = task_for(phase)
         truth = GroundTruth(tuple(case_ids), np.full(len(case_ids), np.nan))  # scores already hold the comparison
-        preds = {name: _segmentation_scores(sub, rows) for name, sub in entries.items()}
+        preds = {name: stored_case_scores(sub, rows) for name, sub in entries.items()}
     else:
         task, full_truth = read_truth(phase)
         truth = full_truth.subset(case_ids)

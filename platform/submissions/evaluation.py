@@ -180,13 +180,24 @@ def _finite(value) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def per_case_scores(submission) -> dict | None:
-    """{metric: [value per case]} from the stored per-case file (segmentation), or None."""
+def stored_case_scores(submission, rows=None):
+    """The submission's stored per-case values and counts (segmentation), for `rows` (phase case order)
+    or all cases; None when there are none."""
     if not submission.per_case:
         return None
     from mlcore.eval.segmentation.results import SegmentationScores
 
     with submission.per_case.open("rb") as fh, np.load(fh, allow_pickle=False) as arrays:
         scores = SegmentationScores.from_arrays(arrays)
+    return scores if rows is None else _case_rows(scores, rows)
+
+
+def per_case_scores(submission, public_only: bool = False) -> dict | None:
+    """{case_ids, values: {metric: [value per case]}} from the stored per-case file (segmentation), or
+    None. public_only: the public-leaderboard cases only (participants while the phase runs)."""
+    rows = _public_rows(submission.phase) if public_only else None
+    scores = stored_case_scores(submission, rows)
+    if scores is None:
+        return None
     return {"case_ids": list(scores.case_ids),
             "values": {m: [None if np.isnan(v) else float(v) for v in scores.per_case(m)] for m in scores.values}}

@@ -73,7 +73,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     def get_per_case(self, sub):
         if not self.context.get("with_per_case") or not per_case_visible(sub.phase, self._user(), self._organizer(sub)):
             return None
-        return per_case_scores(sub)
+        return per_case_scores(sub, public_only=not (self._organizer(sub) or sub.phase.has_ended()))
 
     def to_representation(self, sub):
         data = super().to_representation(sub)

@@ -227,7 +227,10 @@ def submission_page(request, pk):
         return HttpResponseForbidden("sign in to see your submissions")
     sub = visible_submission(request.user, pk)
     phase = sub.phase
-    per_case = per_case_scores(sub) if per_case_visible(phase, request.user) else None
+    organizer = roles.is_organizer(request.user, phase.challenge)
+    # participants see the public cases' values while the phase runs, like their scores
+    per_case = per_case_scores(sub, public_only=not (organizer or phase.has_ended())) \
+        if per_case_visible(phase, request.user) else None
     table = None
     if per_case:
         metrics = list(per_case["values"])

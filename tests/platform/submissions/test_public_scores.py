@@ -38,3 +38,21 @@ def test_participants_see_public_case_scores_until_the_phase_ends(tmp_path, djan
     phase.closes_at = timezone.now() - timedelta(seconds=1)
     phase.save()
     assert mine.get(url).json()["scores"]["auc"] == pytest.approx(auc_on(bundle, files["alice"]), abs=1e-12)
+
+
+def test_published_per_case_values_cover_public_cases_until_the_end():
+    from challenges.models import Case
+    from submissions.models import Status
+    from submissions.tasks import score_submission
+    from tests.platform.factories import UserFactory
+    from tests.platform.submissions.helpers import client_for, participant, stored
+    from tests.platform.submissions.phases import CORPUS, segmentation_phase
+
+    phase = segmentation_phase(publish_per_case=True)
+    Case.objects.filter(phase=phase, case_id="c2").update(subset="private")
+    user, organizer = participant(phase.challenge), UserFactory()
+    phase.challenge.organizers.add(organizer)
+    sub = stored(phase, user, status=Status.QUEUED, content=(CORPUS / "segmentation" / "truth.zip").read_bytes())
+    assert score_submission.run(sub.pk) == "succeeded"
+    assert client_for(user).get(f"/api/submissions/{sub.pk}/").json()["per_case"]["case_ids"] == ["c1", "c3"]
+    assert client_for(organizer).get(f"/api/submissions/{sub.pk}/").json()["per_case"]["case_ids"] == ["c1", "c2", "c3"]
