@@ -24,7 +24,6 @@ def pairwise_bootstrap(reps, higher_is_better: bool = True, level: float = 0.95,
     lo = np.full((s, s), np.nan)
     hi = np.full((s, s), np.nan)
     pg = np.full((s, s), np.nan)
-    pl = np.full((s, s), np.nan)
     a = (1.0 - level) / 2.0
     for i in range(s - 1):
         d = r[i][None, :] - r[i + 1:]  # (S - i - 1, B)
@@ -35,8 +34,6 @@ def pairwise_bootstrap(reps, higher_is_better: bool = True, level: float = 0.95,
         sd = sign * d
         pg[i, i + 1:] = (1 + (sd <= -margin).sum(axis=1)) / (valid + 1)
         pg[i + 1:, i] = (1 + (sd >= margin).sum(axis=1)) / (valid + 1)
-        pl[i, i + 1:] = (1 + (sd >= 0).sum(axis=1)) / (valid + 1)
-        pl[i + 1:, i] = (1 + (sd <= 0).sum(axis=1)) / (valid + 1)
     p0 = pg if margin == 0 else pairwise_bootstrap(reps, higher_is_better, level, 0.0)["p_greater"]
     two = np.minimum(1.0, 2 * np.minimum(p0, p0.T))
     return {"ci_low": lo, "ci_high": hi, "p_greater": pg, "p_two_sided": two}
