@@ -2,13 +2,12 @@
 
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import roles, teams
+from . import registration, roles, teams
 from .access import require_login, require_organizer, require_participant, require_staff_or_creator
 from .bundle_export import export_zip
 from .bundles import BundleError, import_bundle
@@ -111,13 +110,11 @@ class MyRegistration(APIView):
     def post(self, request, slug):
         challenge = get_object_or_404(Challenge, slug=slug)
         require_login(request.user)
-        if str(_body(request).get("accept_terms", "")).lower() not in ("true", "1", "yes", "on"):
-            return Response({"detail": "registration requires accepting the terms: send accept_terms=true"}, status=400)
-        if roles.registration(request.user, challenge):
-            return Response({"detail": "you are already registered to this challenge"}, status=400)
-        reg = Registration.objects.create(
-            challenge=challenge, user=request.user, accepted_terms_at=timezone.now(),
-            status=Registration.Status.PENDING if challenge.requires_approval else Registration.Status.APPROVED)
+        accepted = str(_body(request).get("accept_terms", "")).lower() in ("true", "1", "yes", "on")
+        try:
+            reg = registration.register(request.user, challenge, accepted)
+        except registration.RegistrationError as exc:
+            return Response({"detail": f"{exc}: send accept_terms=true" if not accepted else str(exc)}, status=400)
         return Response(RegistrationSerializer(reg).data, status=201)
 
 
@@ -138,13 +135,10 @@ class RegistrationDecision(APIView):
     def post(self, request, pk):
         reg = get_object_or_404(Registration, pk=pk)
         require_organizer(request.user, reg.challenge)
-        decision = _body(request).get("decision")
-        if decision not in ("approve", "reject"):
-            return Response({"detail": f"expected decision 'approve' or 'reject'; found {decision!r}"}, status=400)
-        reg.status = Registration.Status.APPROVED if decision == "approve" else Registration.Status.REJECTED
-        reg.decided_by = request.user
-        reg.save()
-        return Response(RegistrationSerializer(reg).data)
+        try:
+            return Response(RegistrationSerializer(registration.decide(reg, _body(request).get("decision"), request.user)).data)
+        except registration.RegistrationError as exc:
+            return Response({"detail": str(exc)}, status=400)
 
 
 class DataList(APIView):

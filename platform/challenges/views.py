@@ -6,9 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.forms import modelformset_factory
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
-from . import roles
+from . import registration, roles
 from .bundles import BundleError, import_bundle
 from .forms import BundleUploadForm, ChallengeForm, PhaseForm
 from .models import Challenge, DataFile, Phase, Registration
@@ -37,9 +36,7 @@ def terms(request, slug):
         if request.POST.get("accept_terms") != "on":
             messages.error(request, "tick the box to accept the terms")
         elif not roles.registration(request.user, challenge):
-            Registration.objects.create(
-                challenge=challenge, user=request.user, accepted_terms_at=timezone.now(),
-                status=Registration.Status.PENDING if challenge.requires_approval else Registration.Status.APPROVED)
+            registration.register(request.user, challenge, accepted_terms=True)
             messages.success(request, "registered" + (": the organizers will review your registration" if challenge.requires_approval else ""))
         return redirect("challenge-detail", slug=slug)
     return render(request, "challenges/terms.html", {"challenge": challenge, "registration": roles.registration(request.user, challenge)})
@@ -79,14 +76,15 @@ def registrations(request, slug):
     if not roles.is_organizer(request.user, challenge):
         raise PermissionDenied("only organizers see registrations")
     if request.method == "POST":
-        pk, decision = request.POST.get("registration", ""), request.POST.get("decision")
-        if not pk.isdigit() or decision not in ("approve", "reject"):
-            messages.error(request, f"expected a registration id and approve or reject; found {pk!r} and {decision!r}")
+        pk = request.POST.get("registration", "")
+        if not pk.isdigit():
+            messages.error(request, f"expected a registration id; found {pk!r}")
             return HttpResponseRedirect(request.path)
-        reg = get_object_or_404(Registration, pk=int(pk), challenge=challenge)
-        reg.status = Registration.Status.APPROVED if decision == "approve" else Registration.Status.REJECTED
-        reg.decided_by = request.user
-        reg.save()
+        try:
+            registration.decide(get_object_or_404(Registration, pk=int(pk), challenge=challenge),
+                                request.POST.get("decision"), request.user)
+        except registration.RegistrationError as exc:
+            messages.error(request, str(exc))
         return HttpResponseRedirect(request.path)
     return render(request, "challenges/registrations.html", {"challenge": challenge, "registrations": challenge.registrations.select_related("user")})
 
