@@ -36,9 +36,8 @@ def _user(request):
     return found[0] if found else request.user
 
 
-def _snapshot(request, phase, field="document"):
-    """(user, subset, snapshot with only `field` loaded): statistics and figures are megabytes."""
-    user = _user(request)
+def _subset(request, user, phase) -> str:
+    """The case subset asked for (default: the one the reader sees first); refused when not visible."""
     subset = request.GET.get("subset") or default_subset(user, phase)
     if subset is None:
         raise PermissionDenied("the leaderboard of this phase is not visible to you")
@@ -46,6 +45,13 @@ def _snapshot(request, phase, field="document"):
         raise Http404(f"unknown subset {subset!r}: expected public or private")
     if subset not in visible_subsets(user, phase):
         raise PermissionDenied(f"the {subset} leaderboard of this phase is not visible to you")
+    return subset
+
+
+def _snapshot(request, phase, field="document"):
+    """(user, subset, snapshot with only `field` loaded): statistics and figures are megabytes."""
+    user = _user(request)
+    subset = _subset(request, user, phase)
     return user, subset, Snapshot.objects.filter(phase=phase, subset=subset).only("pk", field).first()
 
 
@@ -64,10 +70,10 @@ def _cached_phase(phase_id):
 def leaderboard_json(request, phase_id):
     """The hottest read: the cached document, from a per-process cache of at most one second."""
     phase = _cached_phase(phase_id)
-    user = _user(request)
-    subset = request.GET.get("subset") or default_subset(user, phase)
-    if subset is None or subset not in visible_subsets(user, phase):
-        return JsonResponse({"detail": "this leaderboard of the phase is not visible to you"}, status=403)
+    try:
+        subset = _subset(request, _user(request), phase)
+    except PermissionDenied as exc:
+        return JsonResponse({"detail": str(exc)}, status=403)
     document = cached(("document", phase_id, subset), lambda: Snapshot.objects.filter(
         phase_id=phase_id, subset=subset).values_list("document", flat=True).first())
     if document is None:
